@@ -1,0 +1,1 @@
+"""cchc-flow engine: the only package that touches SpiffWorkflow. Never imports Flask."""

@@ -1,0 +1,34 @@
+"""Append-only audit trail."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import clock
+from .models import AuditEvent
+
+
+def record(session: Session, kind: str, actor: str, *, instance_id: int | None = None, org_id: int | None = None,
+           task_id: str | None = None, summary: str = "", payload: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event; never updated or deleted afterwards."""
+    event = AuditEvent(kind=kind, actor=actor, instance_id=instance_id, org_id=org_id, task_id=task_id,
+                       at=clock.to_db(clock.now()), summary=summary,
+                       payload=json.dumps(payload or {}, ensure_ascii=False, default=str))
+    session.add(event)
+    return event
+
+
+def history(session: Session, instance_id: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                .order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def summarize(data: dict[str, Any], limit: int = 300) -> str:
+    """A short human-readable summary of submitted data for the audit line."""
+    parts = [f"{k}={v}" for k, v in data.items()]
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,187 @@
+"""Validate BPMN files and deploy them as versioned process definitions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit, clock, forms
+from .bpmn_parser import NS, TIMER_TAGS, ProjectParser, element_label, form_keys, process_properties
+from .errors import ValidationFailed
+from .models import ProcessDefinition
+from .roles import role_for_lane
+from .safe_xml import UnsafeXml, parse_xml
+from .script_engine import UnsafeScript, check_source
+from .serializer import spec_document
+
+BPMN_NS = NS["bpmn"]
+
+
+@dataclass
+class ParsedProcess:
+    """A validated process, ready to store."""
+
+    key: str
+    name: str
+    spec: Any
+    subprocess_specs: dict
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | None = None) -> ParsedProcess:
+    """Parse and check a BPMN document; raise ValidationFailed with one line per problem."""
+    try:
+        tree = parse_xml(data)
+    except UnsafeXml as exc:
+        raise ValidationFailed([f"{filename}: {exc}"]) from None
+    root = tree.getroot()
+    if etree.QName(root).namespace != BPMN_NS or etree.QName(root).localname != "definitions":
+        raise ValidationFailed([f"{filename}: not a BPMN 2.0 document (root element must be bpmn:definitions)"])
+    processes = root.findall("bpmn:process", NS)
+    executable = [p for p in processes if p.get("isExecutable") == "true"]
+    if not executable:
+        names = ", ".join(f"'{p.get('id')}'" for p in processes) or "none"
+        raise ValidationFailed([
+            f"{filename}: no executable process (processes: {names}); set isExecutable=\"true\" "
+            "(Camunda Modeler: 'Executable' checkbox)"])
+    process = executable[0]
+    problems = _check_expressions(process)
+    parser = ProjectParser()
+    try:
+        parser.add_bpmn_xml(tree, filename=filename)
+        spec = parser.get_spec(process.get("id"))
+        subprocess_specs = parser.get_subprocess_specs(process.get("id"))
+    except (ValidationException, SpiffWorkflowException) as exc:
+        where = f" at {exc.tag} '{exc.id}'" if getattr(exc, "id", "") else ""
+        raise ValidationFailed(problems + [f"{filename}: {str(exc).splitlines()[0]}{where}"]) from None
+    meta = _describe(process, spec)
+    problems += _check_user_tasks(process, meta, forms_dir)
+    if problems:
+        raise ValidationFailed([f"{filename}: {p}" for p in problems])
+    name = process.get("name") or process.get("id")
+    return ParsedProcess(process.get("id"), name, spec, subprocess_specs, meta)
+
+
+def _check_expressions(process: etree._Element) -> list[str]:
+    problems = []
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        cond = flow.find("bpmn:conditionExpression", NS)
+        if cond is not None and (cond.text or "").strip():
+            problems += _check(cond.text.strip(), "eval", f"condition of {element_label(flow)}")
+    for tag in TIMER_TAGS:
+        for node in process.iter(f"{{{BPMN_NS}}}{tag}"):
+            owner = node.getparent().getparent()
+            text = (node.text or "").strip()
+            if not text:
+                problems.append(f"timer of {element_label(owner)} has an empty {tag}")
+                continue
+            found = _check(text, "eval", f"timer of {element_label(owner)}")
+            if not found and text[0] in "'\"":
+                found = _check_timer_literal(text.strip("'\""), tag, owner)
+            problems += found
+    for task in process.iter(f"{{{BPMN_NS}}}scriptTask"):
+        script = task.find("bpmn:script", NS)
+        source = (script.text or "") if script is not None else ""
+        problems += _check(source, "exec", f"script of {element_label(task)}")
+    for tag in ("preScript", "postScript"):
+        for node in process.iter(f"{{{NS['spiffworkflow']}}}{tag}"):
+            owner = node.getparent().getparent()
+            problems += _check(node.text or "", "exec", f"{tag} of {element_label(owner)}")
+    return problems
+
+
+def _check(source: str, mode: str, where: str) -> list[str]:
+    try:
+        check_source(source, mode)
+    except SyntaxError as exc:
+        return [f"{where} does not parse: {exc.msg} ('{source.strip()[:80]}')"]
+    except UnsafeScript as exc:
+        return [f"{where}: {exc}"]
+    return []
+
+
+def _check_timer_literal(text: str, tag: str, owner: etree._Element) -> list[str]:
+    try:
+        if tag == "timeCycle":
+            TimerEventDefinition.parse_iso_recurring_interval(text)
+        else:
+            TimerEventDefinition.parse_time_or_duration(text)
+    except Exception:  # the library raises ValueError, IndexError or TypeError on bad ISO text
+        return [f"timer of {element_label(owner)}: '{text}' is not an ISO 8601 date, duration or cycle"]
+    return []
+
+
+def _describe(process: etree._Element, spec) -> dict[str, Any]:
+    """What the app needs to know about the process without loading its spec."""
+    keys = form_keys(process)
+    tasks: dict[str, dict[str, Any]] = {}
+    for ts in spec.task_specs.values():
+        if getattr(ts, "manual", False):
+            doc = getattr(ts, "documentation", None) or ""
+            tasks[ts.bpmn_id] = {
+                "name": ts.bpmn_name or ts.bpmn_id, "lane": ts.lane, "role": role_for_lane(ts.lane),
+                "form": keys.get(ts.bpmn_id) or f"{process.get('id')}/{ts.bpmn_id}", "documentation": doc,
+            }
+    return {"user_tasks": tasks, "properties": process_properties(process),
+            "documentation": (process.findtext("bpmn:documentation", "", NS) or "").strip()}
+
+
+def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: Path | None) -> list[str]:
+    problems = []
+    nodes = {n.get("id"): n for n in process.iter() if n.get("id")}
+    for bpmn_id, task in sorted(meta["user_tasks"].items()):
+        label = element_label(nodes[bpmn_id]) if bpmn_id in nodes else f"userTask '{bpmn_id}'"
+        if task["lane"] is None:
+            problems.append(f"{label} is in no lane; put it in a lane named for a role "
+                            "(Đơn vị chủ trì, Đơn vị phối hợp, Lãnh đạo Sở phê duyệt)")
+        elif task["role"] is None:
+            problems.append(f"{label} is in lane '{task['lane']}', which is not a known role "
+                            "(Đơn vị chủ trì, Đơn vị phối hợp, Lãnh đạo Sở phê duyệt)")
+        try:
+            forms.load_schema(task["form"], forms_dir)
+        except forms.FormMissing as exc:
+            problems.append(f"{label} has no form: {exc}")
+    return problems
+
+
+def deploy(session: Session, data: bytes, filename: str, actor: str,
+           forms_dir: Path | None = None) -> tuple[ProcessDefinition, bool]:
+    """Validate and store a new version unless identical to the latest. Returns (definition, created)."""
+    parsed = validate_bpmn(data, filename, forms_dir)
+    digest = hashlib.sha256(data).hexdigest()
+    latest = latest_definition(session, parsed.key)
+    if latest is not None and latest.sha256 == digest:
+        return latest, False
+    version = (session.scalar(select(func.max(ProcessDefinition.version))
+                              .where(ProcessDefinition.process_key == parsed.key)) or 0) + 1
+    definition = ProcessDefinition(
+        process_key=parsed.key, version=version, name=parsed.name, sha256=digest,
+        bpmn_xml=data.decode("utf-8"), spec_json=spec_document(parsed.spec, parsed.subprocess_specs),
+        meta_json=json.dumps(parsed.meta, ensure_ascii=False), deployed_at=clock.to_db(clock.now()),
+        deployed_by=actor,
+    )
+    session.add(definition)
+    session.flush()
+    audit.record(session, "deploy", actor, summary=f"{parsed.key} v{version} ({filename})",
+                 payload={"process_key": parsed.key, "version": version, "sha256": digest})
+    return definition, True
+
+
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    return session.scalar(select(ProcessDefinition).where(ProcessDefinition.process_key == key)
+                          .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
+def deploy_directory(session: Session, directory: Path, actor: str) -> list[tuple[ProcessDefinition, bool]]:
+    """Deploy every *.bpmn below `directory` (one process folder each)."""
+    return [deploy(session, path.read_bytes(), path.name, actor) for path in sorted(directory.rglob("*.bpmn"))]

@@ -1,0 +1,173 @@
+"""Process instances: start, lock, load, save (with work items and timers), cancel."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from . import audit, calendar, clock, timers, worklist
+from .deploy import latest_definition
+from .errors import Conflict, EngineError, NotFound
+from .models import ProcessDefinition, ProcessInstance
+from .org import Actor, unit_by_code
+from .script_engine import ENGINE
+from .serializer import SERIALIZER, SERIALIZER_VERSION, restore, state_document
+
+DEFAULT_APPROVER_UNIT = "BGD"
+DEFAULT_MAX_RETURNS = 3
+
+_spec_cache: dict[int, tuple[Any, dict]] = {}
+
+
+def _specs(definition: ProcessDefinition):
+    """The deserialized spec of a definition, kept per definition id (definitions never change)."""
+    if definition.id not in _spec_cache:
+        doc = json.loads(definition.spec_json)
+        subs = {name: SERIALIZER.from_dict(s) for name, s in doc["subprocess_specs"].items()}
+        _spec_cache[definition.id] = (SERIALIZER.from_dict(doc["spec"]), subs)
+    return _spec_cache[definition.id]
+
+
+def meta(definition: ProcessDefinition) -> dict[str, Any]:
+    return json.loads(definition.meta_json)
+
+
+def default_due(definition: ProcessDefinition, year: int) -> datetime | None:
+    """Deadline from the process properties `deadline` (dd/mm) and `deadline_year_offset`, 00:00 Việt Nam time."""
+    props = meta(definition)["properties"]
+    if not props.get("deadline"):
+        return None
+    day, month = (int(x) for x in props["deadline"].split("/"))
+    year += int(props.get("deadline_year_offset", "0"))
+    return datetime.combine(date(year, month, day), time(0, 0), clock.VN_TZ)
+
+
+def start_instance(session: Session, actor: Actor, process_key: str, *, lead_unit: str, period: str,
+                   supporting_units: list[str] | None = None, approver_unit: str = DEFAULT_APPROVER_UNIT,
+                   due_at: datetime | None = None, data: dict[str, Any] | None = None,
+                   duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
+    """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
+    first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
+    definition = latest_definition(session, process_key)
+    if definition is None:
+        raise NotFound(f"Quy trình '{process_key}' chưa được triển khai")
+    org_id = actor.org_id
+    for code in [lead_unit, approver_unit, *(supporting_units or [])]:
+        if unit_by_code(session, org_id, code) is None:
+            raise EngineError(f"Không có đơn vị '{code}' trong tổ chức")
+    duty_key = duty_key or process_key
+    if session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_key,
+            ProcessInstance.lead_unit_code == lead_unit, ProcessInstance.period == period)) is not None:
+        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}")
+    year = int(period[-4:])
+    due_at = due_at or default_due(definition, year)
+    initial: dict[str, Any] = {
+        "period": period, "year": year, "lead_unit": lead_unit, "approver_unit": approver_unit,
+        "supporting_units": [u for u in (supporting_units or []) if u != lead_unit],
+        "return_count": 0, "max_returns": DEFAULT_MAX_RETURNS,
+    }
+    if due_at is not None:
+        initial["due_at"] = due_at.astimezone(clock.VN_TZ).isoformat()
+        days = int(meta(definition)["properties"].get("reminder_working_days", "5"))
+        remind_day = calendar.subtract_working_days(due_at.astimezone(clock.VN_TZ).date(), days)
+        initial["reminder_at"] = datetime.combine(remind_day, time(8, 0), clock.VN_TZ).isoformat()
+    initial.update(data or {})
+    spec, subs = _specs(definition)
+    workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
+    workflow.task_tree.data.update(initial)
+    advance(workflow)
+    now = clock.to_db(clock.now())
+    instance = ProcessInstance(
+        org_id=org_id, definition_id=definition.id, process_key=process_key, duty_key=duty_key,
+        title=title or f"{definition.name} — {period}", lead_unit_code=lead_unit, period=period,
+        status="running", state="{}", serializer_version=SERIALIZER_VERSION, due_at=clock.to_db(due_at),
+        started_at=now, started_by=actor.login, updated_at=now,
+    )
+    session.add(instance)
+    session.flush()
+    audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
+                 summary=f"{definition.process_key} v{definition.version}, {lead_unit}, kỳ {period}",
+                 payload={"initial": initial})
+    save(session, instance, workflow)
+    return instance
+
+
+def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> None:
+    """Run engine steps and due timers until only user tasks and future timers remain.
+
+    do_engine_steps() ends by refreshing timers, which can leave a just-fired timer READY; loop so it runs."""
+    for _ in range(max_rounds):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+            return
+
+
+def lock(session: Session, instance_id: int) -> ProcessInstance:
+    """Lock the instance row before anything else in the transaction.
+
+    An UPDATE is the first statement: on PostgreSQL it takes the row lock, on SQLite the database write lock,
+    so a second writer waits here and then sees the first one's committed result."""
+    result = session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id)
+                             .values(lock_version=ProcessInstance.lock_version + 1)
+                             .execution_options(synchronize_session=False))
+    if result.rowcount == 0:
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    return session.get(ProcessInstance, instance_id, populate_existing=True)
+
+
+def load(instance: ProcessInstance) -> BpmnWorkflow:
+    return restore(instance.state, instance.definition.spec_json)
+
+
+def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    """Persist the state and mirror work items and timers, in the caller's transaction."""
+    instance.state = state_document(workflow)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.updated_at = clock.to_db(clock.now())
+    if workflow.is_completed() and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = instance.updated_at
+        audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
+                     summary="Quy trình đã kết thúc")
+    worklist.sync(session, instance, workflow, meta(instance.definition))
+    timers.sync(session, instance, workflow)
+
+
+def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> ProcessInstance:
+    """Cancel a running instance: its open work items are closed and its timers disarmed."""
+    instance = lock(session, instance_id)
+    if instance.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    if instance.status != "running":
+        raise Conflict("Quy trình không còn đang chạy")
+    workflow = load(instance)
+    workflow.cancel()
+    instance.status = "cancelled"
+    instance.completed_at = clock.to_db(clock.now())
+    audit.record(session, "cancel", actor.login, instance_id=instance.id, org_id=instance.org_id,
+                 summary=reason or "Hủy quy trình")
+    save(session, instance, workflow)
+    return instance
+
+
+def get(session: Session, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    return instance
+
+
+def list_instances(session: Session, org_id: int | None = None) -> list[ProcessInstance]:
+    query = select(ProcessInstance).order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+    if org_id is not None:
+        query = query.where(ProcessInstance.org_id == org_id)
+    return list(session.scalars(query))
+

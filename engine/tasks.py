@@ -1,0 +1,90 @@
+"""Completing a user task: the one path by which people move a process forward."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from . import audit, clock, forms, instances, worklist
+from .errors import Conflict, Forbidden, NotFound
+from .models import WorkItem
+from .org import Actor
+
+RETURN_DECISION = "return"
+
+
+def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
+    """The work item if the actor may see it; NotFound otherwise (foreign links look like missing ones)."""
+    item = worklist.item_for_task(session, task_id)
+    if item is None or item.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy công việc")
+    if not actor.holds(item.role, item.unit_code) and not worklist.can_see_instance(session, actor, item.instance):
+        raise NotFound("Không tìm thấy công việc")
+    return item
+
+
+SYSTEM_LABELS = {
+    "period": "Kỳ", "lead_unit": "Đơn vị chủ trì", "supporting_units": "Đơn vị phối hợp", "due_at": "Hạn",
+    "return_count": "Số lần đã trả lại", "contributions": "Kết quả của các đơn vị phối hợp", "unit": "Đơn vị",
+}
+
+
+def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]:
+    """What a task page shows: the work item, its form, earlier answers, and the case data with labels."""
+    item = visible_item(session, actor, task_id)
+    schema = forms.load_schema(item.form_key)
+    labels = dict(SYSTEM_LABELS)
+    for info in instances.meta(item.instance.definition)["user_tasks"].values():
+        for name, spec in forms.load_schema(info["form"])["properties"].items():
+            labels.setdefault(name, spec.get("title", name))
+    workflow = instances.load(item.instance)
+    task = workflow.get_task_from_id(UUID(task_id))
+    data = dict(task.data) if task is not None else {}
+    own = set(schema["properties"])
+    return {
+        "item": item, "schema": schema, "labels": labels,
+        "can_act": item.state == "READY" and actor.holds(item.role, item.unit_code),
+        "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",
+        # On rework (a returned report) the form opens with what was submitted last time.
+        "prefill": {k: v for k, v in data.items()
+                    if k in own and not forms.choices(schema["properties"][k])},
+        "context_rows": [(label, data[key]) for key, label in labels.items()
+                         if key not in own and data.get(key) not in (None, "", [], 0)],
+    }
+
+
+def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+    """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins."""
+    item = visible_item(session, actor, task_id)
+    if not actor.holds(item.role, item.unit_code):
+        raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
+    schema = forms.load_schema(item.form_key)
+    forms.validate(schema, data)
+    instance = instances.lock(session, item.instance_id)
+    session.refresh(item)
+    if item.state != "READY" or instance.status != "running":
+        by = f" bởi {item.completed_by}" if item.completed_by else ""
+        raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
+    workflow = instances.load(instance)
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict("Công việc này không còn ở trạng thái chờ xử lý")
+    output = getattr(worklist.multi_instance_spec(task), "output_item", None)
+    if output is not None:
+        # A multi-instance child's answer goes into its output item, tagged with the unit that gave it.
+        task.data[output.bpmn_id] = {"unit": item.unit_code, **data}
+    else:
+        task.data.update(data)
+    task.run()
+    instances.advance(workflow)
+    item.state = "COMPLETED"
+    item.completed_by = actor.login
+    item.closed_at = clock.to_db(clock.now())
+    kind = "return" if data.get("decision") == RETURN_DECISION else "complete"
+    audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
+                 summary=f"{item.name}: {audit.summarize(data)}", payload={"bpmn_id": item.bpmn_id, "data": data})
+    instances.save(session, instance, workflow)
+    return item

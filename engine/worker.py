@@ -1,0 +1,67 @@
+"""The timer worker: fires due BPMN timers, one transaction per instance; safe with several workers."""
+
+from __future__ import annotations
+
+import logging
+import time as _time
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, text
+
+from . import audit, clock, instances, timers
+from .db import Database
+from .models import ProcessInstance, Timer
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_ERROR = timedelta(minutes=15)
+
+
+def fire_due_timers(db: Database, now: datetime | None = None, limit: int = 1000) -> int:
+    """Run every instance whose next timer is due at `now`; one transaction per instance. Returns the count."""
+    now_db = clock.to_db(now or clock.now())
+    done = 0
+    seen: set[int] = set()
+    while done < limit:
+        instance_id = None
+        try:
+            with db.session() as session:
+                instance_id = timers.claim_due(session, now_db)
+                if instance_id is None or instance_id in seen:
+                    return done
+                seen.add(instance_id)
+                instance = session.get(ProcessInstance, instance_id, populate_existing=True)
+                due = {t.task_id: t for t in session.scalars(
+                    select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at < now_db))}
+                workflow = instances.load(instance)
+                instances.advance(workflow)
+                instances.save(session, instance, workflow)
+                for task_id, timer in due.items():
+                    task = workflow.get_task_from_id(UUID(task_id))
+                    if task is None or task.state != TaskState.WAITING:
+                        audit.record(session, "timer_fired", "system", instance_id=instance_id,
+                                     org_id=instance.org_id, task_id=task_id,
+                                     summary=f"{timer.name} ({timer.bpmn_id})",
+                                     payload={"bpmn_id": timer.bpmn_id, "fire_at": timer.fire_at.isoformat()})
+                done += 1
+        except Exception:
+            log.exception("timer run failed for instance %s", instance_id)
+            if instance_id is None:
+                raise
+
+            with db.session() as session:
+                session.execute(text("UPDATE process_instance SET next_timer_at = :t WHERE id = :id"),
+                                {"t": now_db + RETRY_AFTER_ERROR, "id": instance_id})
+                audit.record(session, "error", "system", instance_id=instance_id,
+                             summary="Lỗi khi chạy bộ hẹn giờ; sẽ thử lại sau")
+    return done
+
+
+def run_forever(db: Database, interval: float = 30.0) -> None:
+    """Worker loop: fire due timers every `interval` seconds until interrupted."""
+    while True:
+        fired = fire_due_timers(db)
+        if fired:
+            log.info("fired timers of %d instance(s)", fired)
+        _time.sleep(interval)

@@ -1,0 +1,1 @@
+"""cchc-flow web app (Flask). Views are thin: they call engine.service only."""

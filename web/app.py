@@ -1,0 +1,83 @@
+"""Flask application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from engine import clock, service
+from engine.db import Database
+from engine.errors import Conflict, Forbidden, NotFound
+
+from . import auth, filters, processes, work
+
+csrf = CSRFProtect()
+
+
+def _secret_key(instance_dir: Path) -> str:
+    if os.environ.get("CCHC_SECRET_KEY"):
+        return os.environ["CCHC_SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; config keys: DATABASE_URL, SECRET_KEY, WTF_CSRF_ENABLED, TESTING."""
+    app = Flask(__name__)
+    config = dict(config or {})
+    instance_dir = Path(os.environ.get("CCHC_INSTANCE_DIR", "instance"))
+    app.config.update(
+        SECRET_KEY=config.pop("SECRET_KEY", None) or _secret_key(instance_dir),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.update(config)
+    db = Database(app.config.get("DATABASE_URL"))
+    service.init_db(db)
+    app.extensions["cchc_db"] = db
+
+    csrf.init_app(app)
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login.user_loader(lambda login_name: auth.load_user(db, login_name))
+
+    filters.register(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(work.bp)
+    app.register_blueprint(processes.bp)
+
+    @app.context_processor
+    def _now():
+        return {"now_local": clock.local(clock.now())}
+
+    def _error(code: int, title: str):
+        def handler(exc):
+            message = getattr(exc, "description", None) if code in (400,) else str(exc)
+            return render_template("error.html", code=code, title=title, message=message or title), code
+        return handler
+
+    app.register_error_handler(NotFound, _error(404, "Không tìm thấy"))
+    app.register_error_handler(Forbidden, _error(403, "Không có quyền"))
+    app.register_error_handler(Conflict, _error(409, "Xung đột dữ liệu"))
+    app.register_error_handler(CSRFError, _error(400, "Phiên làm việc hết hạn hoặc yêu cầu không hợp lệ (CSRF)"))
+    app.register_error_handler(404, _error(404, "Không tìm thấy"))
+    app.register_error_handler(403, _error(403, "Không có quyền"))
+    app.register_error_handler(413, _error(413, "Dữ liệu gửi lên quá lớn"))
+    return app
+
+
+def database(app: Flask) -> Database:
+    return app.extensions["cchc_db"]

@@ -1,0 +1,56 @@
+"""Jinja filters: Vietnamese dates (dd/mm/yyyy, Việt Nam time) and labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from engine import clock, forms, roles, worklist
+
+
+def vn_date(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = clock.local(clock.from_db(value) if value.tzinfo is None else value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    local = clock.local(clock.from_db(value) if value.tzinfo is None else value)
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+def due_text(value) -> str:
+    """'trước 15/01/2027' for a midnight deadline (overdue from that day), else the last day."""
+    if value is None:
+        return "—"
+    local = clock.local(clock.from_db(value) if value.tzinfo is None else value)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return "trước " + local.strftime("%d/%m/%Y")
+    return local.strftime("%d/%m/%Y")
+
+
+STATUS_CLASS = {worklist.ON_TIME: "ok", worklist.OVERDUE: "late", worklist.DONE_ON_TIME: "done",
+                worklist.DONE_LATE: "done-late"}
+STATE_LABEL = {"READY": "Đang chờ xử lý", "COMPLETED": "Đã hoàn thành", "CANCELLED": "Đã hủy",
+               "running": "Đang thực hiện", "completed": "Đã kết thúc", "cancelled": "Đã hủy"}
+
+
+def register(app) -> None:
+    app.add_template_filter(vn_date)
+    app.add_template_filter(vn_datetime)
+    app.add_template_filter(due_text)
+    app.add_template_filter(lambda r: roles.ROLE_LABELS.get(r, r), "role_label")
+    app.add_template_filter(lambda s: STATE_LABEL.get(s, s), "state_label")
+    app.add_template_global(worklist.status, "item_status")
+    app.add_template_global(STATUS_CLASS, "STATUS_CLASS")
+    app.add_template_global(forms.choices, "choices")

@@ -1,0 +1,82 @@
+"""Process instances: start one, list them, see one with its steps and history, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine import clock, forms, roles, service
+from engine.errors import EngineError
+
+from .auth import actor
+
+bp = Blueprint("processes", __name__)
+
+
+def _db():
+    return current_app.extensions["cchc_db"]
+
+
+@bp.route("/instances")
+@login_required
+def instances():
+    rows = service.list_instances(_db(), actor())
+    return render_template("instances.html", rows=rows, units=service.unit_names(_db(), actor().org_id))
+
+
+@bp.route("/instances/<int:instance_id>")
+@login_required
+def instance(instance_id: int):
+    view = service.instance_view(_db(), actor(), instance_id)
+    return render_template("instance.html", **view)
+
+
+@bp.route("/instances/<int:instance_id>/cancel", methods=["POST"])
+@login_required
+def cancel(instance_id: int):
+    if not actor().has_role(roles.ADMIN):
+        abort(403)
+    service.cancel_instance(_db(), actor(), instance_id, request.form.get("reason", ""))
+    flash("Đã hủy quy trình.", "success")
+    return redirect(url_for("processes.instance", instance_id=instance_id)), 303
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@login_required
+def start():
+    """A lead unit starts a duty for a period (the scheduler will do this by itself later)."""
+    me = actor()
+    lead_units = sorted(u for r, u in me.grants if r == roles.LEAD_UNIT)
+    units = service.unit_names(_db(), me.org_id)
+    definitions = service.definitions(_db())
+    year = clock.today_local().year
+    form = {"process_key": definitions[0].process_key if definitions else "", "period": str(year),
+            "lead_unit": lead_units[0] if lead_units else "", "due_date": ""}
+    chosen = [c for c in units if c not in ("BGD",)]
+    error = None
+    if request.method == "POST":
+        form.update(request.form.to_dict())
+        chosen = request.form.getlist("supporting_units")
+        try:
+            if form["lead_unit"] not in lead_units:
+                raise EngineError("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
+            if not form["period"].isdigit() or len(form["period"]) != 4:
+                raise EngineError("Kỳ phải là năm, ví dụ 2026")
+            due = None
+            if form.get("due_date", "").strip():
+                day = forms.parse_vn_date(form["due_date"])
+                if day is None:
+                    raise EngineError("Hạn không hợp lệ (nhập dd/mm/yyyy)")
+                due = datetime.combine(day, time(0, 0), clock.VN_TZ)
+            inst = service.start_instance(
+                _db(), me, form["process_key"], lead_unit=form["lead_unit"], period=form["period"],
+                supporting_units=[c for c in chosen if c in units], due_at=due)
+        except EngineError as exc:
+            error = str(exc)
+        else:
+            flash(f"Đã khởi tạo: {inst.title}", "success")
+            return redirect(url_for("processes.instance", instance_id=inst.id)), 303
+    return render_template("start.html", definitions=definitions, lead_units=lead_units, units=units,
+                           form=form, chosen=chosen, error=error), (400 if error else 200)

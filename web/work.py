@@ -1,0 +1,51 @@
+"""Việc của tôi (my work items) and the task page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine import service
+from engine.errors import Conflict, FormInvalid
+
+from .auth import actor
+
+bp = Blueprint("work", __name__)
+
+
+def _db():
+    return current_app.extensions["cchc_db"]
+
+
+@bp.route("/")
+@login_required
+def worklist():
+    items = service.my_work_items(_db(), actor())
+    return render_template("worklist.html", items=items, units=service.unit_names(_db(), actor().org_id))
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str):
+    ctx = service.task_context(_db(), actor(), task_id)
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        values = request.form.to_dict()
+        data, errors = service.coerce_form(ctx["schema"], request.form)
+        if not errors:
+            try:
+                service.complete_task(_db(), actor(), task_id, data)
+            except FormInvalid as exc:
+                errors = exc.errors
+            except Conflict as exc:
+                flash(str(exc), "error")
+                return redirect(url_for("work.task", task_id=task_id)), 303
+            else:
+                flash(f"Đã hoàn thành: {ctx['item'].name}", "success")
+                return redirect(url_for("work.worklist")), 303
+        status = 400
+        flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
+    return render_template("task.html", units=service.unit_names(_db(), actor().org_id), errors=errors,
+                           values=values, **ctx), status
