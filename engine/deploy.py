@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import audit, clock, forms
-from .bpmn_parser import NS, TIMER_TAGS, ProjectParser, element_label, form_keys, process_properties
+from .bpmn_parser import (
+    NS, TIMER_TAGS, ProjectParser, element_label, form_keys, process_properties, quote_iso_timers,
+)
 from .errors import ValidationFailed
 from .models import ProcessDefinition
 from .roles import role_for_lane
@@ -55,6 +57,7 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
             f"{filename}: no executable process (processes: {names}); set isExecutable=\"true\" "
             "(Camunda Modeler: 'Executable' checkbox)"])
     process = executable[0]
+    quote_iso_timers(tree)
     problems = _check_expressions(process)
     parser = ProjectParser()
     try:
@@ -110,14 +113,19 @@ def _check(source: str, mode: str, where: str) -> list[str]:
     return []
 
 
+_TIMER_KIND = {"timeDate": "date-time", "timeDuration": "duration", "timeCycle": "cycle"}
+
+
 def _check_timer_literal(text: str, tag: str, owner: etree._Element) -> list[str]:
     try:
         if tag == "timeCycle":
             TimerEventDefinition.parse_iso_recurring_interval(text)
+        elif tag == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(text)
         else:
-            TimerEventDefinition.parse_time_or_duration(text)
+            TimerEventDefinition.get_datetime(text)
     except Exception:  # the library raises ValueError, IndexError or TypeError on bad ISO text
-        return [f"timer of {element_label(owner)}: '{text}' is not an ISO 8601 date, duration or cycle"]
+        return [f"timer of {element_label(owner)}: '{text}' is not a valid ISO 8601 {_TIMER_KIND[tag]}"]
     return []
 
 

@@ -50,7 +50,7 @@ def deploy_all(db: Database, directory: Path = PROCESSES_DIR, actor: str = "syst
 def validate_file(path: Path) -> list[str]:
     """Problems that stop `path` from deploying (empty when deployable)."""
     try:
-        deploy.validate_bpmn(path.read_bytes(), path.name)
+        deploy.validate_bpmn(path.read_bytes(), str(path))
     except ValidationFailed as exc:
         return exc.problems
     except OSError as exc:

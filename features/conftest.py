@@ -1,0 +1,1 @@
+from tests.conftest import actor, db, db_url, fake_clock  # noqa: F401

@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh demo database per test, a movable clock, actors by login."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from engine import clock, service
+from engine.db import Database
+
+
+def pytest_configure(config):
+    os.environ.setdefault("CCHC_SECRET_KEY", "test-secret-key")
+
+
+@pytest.fixture
+def fake_clock():
+    """The app clock (and SpiffWorkflow's timers) frozen at 01/12/2026 09:00 Việt Nam time; move it with
+    fake_clock.set(...) / fake_clock.advance(...)."""
+    fake = clock.FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=clock.VN_TZ))
+    previous = clock.install(fake)
+    yield fake
+    clock.install(previous)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database built once (password hashing is slow on purpose); each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    fake = clock.FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=clock.VN_TZ))
+    previous = clock.install(fake)
+    database = Database(f"sqlite:///{path}")
+    service.init_db(database)
+    service.load_demo(database)
+    database.engine.dispose()  # closing the last connection folds the WAL into the file we copy
+    clock.install(previous)
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path, demo_template):
+    target = tmp_path / "cchc.db"
+    shutil.copy(demo_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def db(db_url, fake_clock) -> Database:
+    """A demo organisation with every process in processes/ deployed."""
+    database = Database(db_url)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def actor(db):
+    """actor('tt.chuyenvien') -> engine Actor of that demo login."""
+    def get(login: str):
+        found = service.actor_for_login(db, login)
+        assert found is not None, login
+        return found
+    return get

@@ -1,0 +1,140 @@
+"""Deploy and validation: good files deploy once per version; each kind of bad file is refused with a reason."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import deploy, service
+from engine.errors import ValidationFailed
+from engine.models import AuditEvent, ProcessDefinition
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGAL = ROOT / "processes" / "legal_document_review" / "legal_document_review.bpmn"
+BAD = ROOT / "tests" / "data" / "bad"
+CCHC = Path(sys.executable).parent / "cchc"
+
+
+def legal_xml() -> str:
+    return LEGAL.read_text(encoding="utf-8")
+
+
+def problems_of(xml: str | bytes) -> list[str]:
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    with pytest.raises(ValidationFailed) as caught:
+        deploy.validate_bpmn(data, "x.bpmn")
+    return caught.value.problems
+
+
+def test_legal_review_is_valid_and_describes_its_user_tasks():
+    parsed = deploy.validate_bpmn(LEGAL.read_bytes(), LEGAL.name)
+    tasks = parsed.meta["user_tasks"]
+    assert parsed.key == "legal_document_review"
+    assert {t["role"] for t in tasks.values()} == {"lead_unit", "supporting_unit", "approver"}
+    assert tasks["contribute"]["role"] == "supporting_unit"
+    assert tasks["approve"]["form"] == "legal_document_review/approve"
+    assert parsed.meta["properties"]["deadline"] == "15/01"
+
+
+def test_deploy_stores_a_version_once_per_content(db):
+    with db.session() as s:
+        before = s.scalar(select(func.count(ProcessDefinition.id)))
+    definition, created = service.deploy_file(db, LEGAL)
+    assert not created and definition.version == 1
+    changed = legal_xml().replace("Bắt đầu kỳ rà soát", "Bắt đầu kỳ rà soát (sửa)")
+    with db.session() as s:
+        second, created = deploy.deploy(s, changed.encode(), "legal.bpmn", "modeller")
+    assert created and second.version == 2 and second.sha256 != definition.sha256
+    with db.session() as s:
+        assert s.scalar(select(func.count(ProcessDefinition.id))) == before + 1
+        kinds = s.scalars(select(AuditEvent.summary).where(AuditEvent.kind == "deploy")).all()
+    assert any("v2" in k for k in kinds)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("malformed.bpmn", "malformed XML"),
+    ("xxe.bpmn", "DTD/entity declarations are not allowed"),
+    ("billion_laughs.bpmn", "DTD/entity declarations are not allowed"),
+    ("unknown_lane.bpmn", "lane 'Phòng Hành chính tổng hợp', which is not a known role"),
+])
+def test_bad_files_are_refused_with_a_reason(name, expected):
+    problems = problems_of((BAD / name).read_bytes())
+    assert len(problems) == 1 and expected in problems[0]
+
+
+def test_non_executable_process():
+    problems = problems_of(legal_xml().replace('isExecutable="true"', 'isExecutable="false"'))
+    assert "no executable process" in problems[0] and "'legal_document_review'" in problems[0]
+
+
+def test_not_bpmn_at_all():
+    assert "not a BPMN 2.0 document" in problems_of("<html><body>hi</body></html>")[0]
+
+
+def test_user_task_without_form():
+    xml = legal_xml().replace('camunda:formKey="legal_document_review/approve"', 'camunda:formKey="nowhere/approve"')
+    problems = problems_of(xml)
+    assert any("userTask 'approve'" in p and "has no form" in p for p in problems)
+
+
+def test_user_task_in_no_lane():
+    xml = legal_xml().replace("<bpmn:flowNodeRef>approve</bpmn:flowNodeRef>", "")
+    assert any("userTask 'approve'" in p and "in no lane" in p for p in problems_of(xml))
+
+
+def test_condition_that_does_not_parse():
+    xml = legal_xml().replace('decision == "approve"', 'decision === "approve"')
+    assert any("condition of sequenceFlow 'flow_approved'" in p and "does not parse" in p for p in problems_of(xml))
+
+
+def test_timer_expression_that_does_not_parse():
+    xml = legal_xml().replace(">due_at<", ">15 tháng 1<")
+    assert any("timer of intermediateCatchEvent 'wait_deadline'" in p for p in problems_of(xml))
+
+
+def test_iso_timer_literal_that_is_not_a_date():
+    xml = legal_xml().replace(">due_at<", ">2027-13-45T00:00:00+07:00<")
+    assert any("is not a valid ISO 8601 date-time" in p for p in problems_of(xml))
+
+
+def test_duration_written_in_a_date_timer():
+    xml = legal_xml().replace(">due_at<", ">P5D<")
+    assert any("'P5D' is not a valid ISO 8601 date-time" in p for p in problems_of(xml))
+
+
+def test_script_that_imports_is_refused_at_deploy():
+    xml = legal_xml().replace('report_status = "issued"', "import os")
+    assert any("script of scriptTask 'issue'" in p and "import" in p for p in problems_of(xml))
+
+
+def test_modeller_style_timers_deploy_and_arm(db, actor):
+    """Bare ISO text as Camunda Modeler users type it (a date with offset, a duration) works."""
+    xml = legal_xml().replace(">due_at<", ">2027-01-15T00:00:00+07:00<").replace(
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">reminder_at</bpmn:timeDate>',
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P5D</bpmn:timeDuration>')
+    assert "P5D" in xml
+    with db.session() as s:
+        deploy.deploy(s, xml.encode(), "legal.bpmn", "modeller")
+    inst = service.start_instance(db, actor("tt.chuyenvien"), "legal_document_review", lead_unit="TTRA",
+                                  period="2026", supporting_units=["KHTC"])
+    # The reminder is armed 5 days after start (01/12/2026 09:00 +07:00) = 06/12/2026 02:00 UTC.
+    assert inst.next_timer_at.isoformat() == "2026-12-06T02:00:00"
+
+
+def test_cli_validate_exits_non_zero_with_one_line_per_problem():
+    files = sorted(str(p) for p in BAD.glob("*.bpmn"))
+    result = subprocess.run([str(CCHC), "validate", *files], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == len(files)
+    assert all(any(line.startswith(f) for line in lines) for f in files)
+
+
+def test_cli_validate_accepts_the_shipped_processes():
+    files = [str(p) for p in (ROOT / "processes").rglob("*.bpmn")]
+    result = subprocess.run([str(CCHC), "validate", *files], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,74 @@
+"""BPMN scripts cannot reach the operating system; ordinary scripts still work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine import deploy
+from engine.errors import ValidationFailed
+from engine.script_engine import ENGINE, UnsafeScript, check_source
+
+LEGAL = Path(__file__).resolve().parent.parent / "processes" / "legal_document_review" / "legal_document_review.bpmn"
+
+ESCAPES = [
+    "import os",
+    "from os import system",
+    "__import__('os').system('id')",
+    "x = ().__class__.__base__.__subclasses__()",
+    "x = [c for c in ().__class__.__mro__]",
+    "x = '{0.__class__}'.format(1)",
+    "x = '{a.__globals__}'.format_map({'a': len})",
+    "x = open('/etc/passwd').read()",
+    "x = getattr(1, '__class__')",
+    "x = eval('1')",
+    "x = type(1)",
+    "def f(): pass",
+    "x = (lambda: 1)()",
+    "x = vars()",
+]
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_escape_attempts_are_refused_by_the_gate(source):
+    with pytest.raises(UnsafeScript):
+        check_source(source)
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_escape_attempts_do_not_run(source):
+    context = {"x": 0}
+    with pytest.raises(UnsafeScript):
+        ENGINE.environment.execute(source, context)
+    assert context["x"] == 0
+
+
+def test_builtins_are_restricted_even_without_the_gate():
+    # Defence in depth: had the gate missed `open`, it is not among the builtins scripts get.
+    from engine.script_engine import SAFE_BUILTINS
+    assert "open" not in SAFE_BUILTINS and "__import__" not in SAFE_BUILTINS and "eval" not in SAFE_BUILTINS
+
+
+def test_ordinary_scripts_and_expressions_work():
+    context = {"return_count": 1, "units": ["KHTC", "NVY"]}
+    ENGINE.environment.execute("return_count = return_count + 1\nn = len([u for u in units if u != 'NVY'])",
+                               context)
+    assert context["return_count"] == 2 and context["n"] == 1
+    assert ENGINE.environment.evaluate('f"{return_count}/{max(1, 3)}"', context) == "2/3"
+
+
+def test_a_dunder_escape_in_a_bpmn_script_is_refused_at_deploy():
+    xml = LEGAL.read_text(encoding="utf-8").replace(
+        'report_status = "issued"', "report_status = ().__class__.__base__.__subclasses__()")
+    with pytest.raises(ValidationFailed) as caught:
+        deploy.validate_bpmn(xml.encode(), "escape.bpmn")
+    assert any("script of scriptTask 'issue': attribute '__" in p for p in caught.value.problems)
+
+
+def test_a_condition_that_calls_the_os_is_refused_at_deploy():
+    xml = LEGAL.read_text(encoding="utf-8").replace('decision == "approve"',
+                                                    "__import__('os').system('touch /tmp/pwned') == 0")
+    with pytest.raises(ValidationFailed) as caught:
+        deploy.validate_bpmn(xml.encode(), "escape.bpmn")
+    assert any("name '__import__' is not allowed" in p for p in caught.value.problems)
