@@ -11,6 +11,11 @@ from sqlalchemy.orm import Session
 from . import clock
 from .models import AuditEvent
 
+KIND_LABELS = {
+    "deploy": "Triển khai quy trình", "start": "Khởi tạo", "complete": "Hoàn thành", "return": "Trả lại",
+    "timer_fired": "Đến mốc hẹn giờ", "instance_completed": "Kết thúc", "cancel": "Hủy", "error": "Lỗi",
+}
+
 
 def record(session: Session, kind: str, actor: str, *, instance_id: int | None = None, org_id: int | None = None,
            task_id: str | None = None, summary: str = "", payload: dict[str, Any] | None = None) -> AuditEvent:
@@ -25,10 +30,3 @@ def record(session: Session, kind: str, actor: str, *, instance_id: int | None =
 def history(session: Session, instance_id: int) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                 .order_by(AuditEvent.at, AuditEvent.id)))
-
-
-def summarize(data: dict[str, Any], limit: int = 300) -> str:
-    """A short human-readable summary of submitted data for the audit line."""
-    parts = [f"{k}={v}" for k, v in data.items()]
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

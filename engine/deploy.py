@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from . import audit, clock, forms
 from .bpmn_parser import (
-    NS, TIMER_TAGS, ProjectParser, element_label, form_keys, process_properties, quote_iso_timers,
+    NS,
+    TIMER_TAGS,
+    ProjectParser,
+    element_label,
+    form_keys,
+    process_properties,
+    quote_iso_timers,
 )
 from .errors import ValidationFailed
 from .models import ProcessDefinition

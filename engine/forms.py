@@ -97,6 +97,16 @@ def coerce(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any],
     return data, errors
 
 
+def parse_and_validate(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Coerce submitted strings and check them against the schema; every bad field is reported at once."""
+    data, errors = coerce(schema, raw)
+    try:
+        validate(schema, data)
+    except FormInvalid as exc:
+        errors = {**exc.errors, **errors}  # a value that could not be read says why, not just "required"
+    return data, errors
+
+
 def parse_vn_date(value: str) -> date | None:
     """dd/mm/yyyy (or ISO yyyy-mm-dd) → date; None if not a real date."""
     m = _DMY.match(value)

@@ -93,7 +93,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     session.add(instance)
     session.flush()
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
-                 summary=f"{definition.process_key} v{definition.version}, {lead_unit}, kỳ {period}",
+                 summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})
     save(session, instance, workflow)
     return instance

@@ -92,8 +92,9 @@ def task_context(db: Database, actor: Actor, task_id: str) -> dict[str, Any]:
         return tasks.task_context(s, actor, task_id)
 
 
-def coerce_form(schema: dict[str, Any], raw: dict[str, str]):
-    return forms.coerce(schema, raw)
+def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Submitted form strings -> (typed data, field errors in Vietnamese)."""
+    return forms.parse_and_validate(schema, raw)
 
 
 def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[WorkItem]:

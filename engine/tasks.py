@@ -51,7 +51,7 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
         # On rework (a returned report) the form opens with what was submitted last time.
         "prefill": {k: v for k, v in data.items()
                     if k in own and not forms.choices(schema["properties"][k])},
-        "context_rows": [(label, data[key]) for key, label in labels.items()
+        "context_rows": [(key, label, data[key]) for key, label in labels.items()
                          if key not in own and data.get(key) not in (None, "", [], 0)],
     }
 
@@ -85,6 +85,7 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     item.closed_at = clock.to_db(clock.now())
     kind = "return" if data.get("decision") == RETURN_DECISION else "complete"
     audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
-                 summary=f"{item.name}: {audit.summarize(data)}", payload={"bpmn_id": item.bpmn_id, "data": data})
+                 summary=item.name + (f" — {data['comment']}" if data.get("comment") else ""),
+                 payload={"bpmn_id": item.bpmn_id, "data": data})
     instances.save(session, instance, workflow)
     return item

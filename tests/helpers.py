@@ -28,7 +28,8 @@ def complete(db, who, bpmn_id, instance_id, data):
 def run_to_approval(db, actor, instance_id, supporting=("KHTC", "NVY")):
     """Start review, every contribution, consolidation: the report waits for the approver."""
     tt = actor("tt.chuyenvien")
-    complete(db, tt, "start_review", instance_id, {"scope": "Văn bản QPPL lĩnh vực y tế", "contribute_due": "2026-12-20"})
+    complete(db, tt, "start_review", instance_id,
+             {"scope": "Văn bản QPPL lĩnh vực y tế", "contribute_due": "2026-12-20"})
     for unit in supporting:
         complete(db, actor(f"{unit.lower()}.chuyenvien"), "contribute", instance_id, CONTRIBUTION)
     complete(db, tt, "consolidate", instance_id, REPORT)

@@ -50,9 +50,10 @@ def test_full_run_with_return_then_approval(db, actor):
     tt = actor("tt.chuyenvien")
     rework = open_item(db, tt, "consolidate", inst.id)
     context = service.task_context(db, tt, rework.task_id)
-    assert ("Ý kiến của Lãnh đạo Sở", "Bổ sung số liệu quý IV") in context["context_rows"]
+    rows = {key: value for key, _label, value in context["context_rows"]}
+    assert rows["comment"] == "Bổ sung số liệu quý IV"
     assert context["prefill"]["summary"] == REPORT["summary"]  # what was sent last time is kept
-    contributions = dict(context["context_rows"])["Kết quả của các đơn vị phối hợp"]
+    contributions = rows["contributions"]
     assert sorted(c["unit"] for c in contributions) == ["KHTC", "NVY"]
     complete(db, tt, "consolidate", inst.id, {**REPORT, "revision_note": "Đã bổ sung số liệu"})
     complete(db, gd, "approve", inst.id, {"decision": "approve"})
@@ -80,7 +81,8 @@ def test_returns_are_bounded(db, actor):
 
 def test_state_round_trips_through_the_database(db, actor):
     inst = start_review(db, actor)
-    complete(db, actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "Phạm vi có dấu: Ưu tiên", "contribute_due": "2026-12-20"})
+    complete(db, actor("tt.chuyenvien"), "start_review", inst.id,
+             {"scope": "Phạm vi có dấu: Ưu tiên", "contribute_due": "2026-12-20"})
     with db.session() as s:
         row = s.get(ProcessInstance, inst.id)
         state = json.loads(row.state)

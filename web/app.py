@@ -34,6 +34,7 @@ def _secret_key(instance_dir: Path) -> str:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; config keys: DATABASE_URL, SECRET_KEY, WTF_CSRF_ENABLED, TESTING."""
     app = Flask(__name__)
+    app.jinja_env.add_extension("jinja2.ext.do")
     config = dict(config or {})
     instance_dir = Path(os.environ.get("CCHC_INSTANCE_DIR", "instance"))
     app.config.update(

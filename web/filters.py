@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from engine import clock, forms, roles, worklist
+from engine import audit, clock, forms, roles, worklist
 
 
 def vn_date(value) -> str:
@@ -39,6 +39,23 @@ def due_text(value) -> str:
     return local.strftime("%d/%m/%Y")
 
 
+UNIT_KEYS = {"lead_unit", "approver_unit", "unit", "supporting_units"}
+
+
+def show_value(value, key: str, units: dict[str, str]) -> str:
+    """A case-data value as a person reads it: unit names, dd/mm/yyyy dates, lists joined."""
+    if key in UNIT_KEYS:
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(units.get(str(c), str(c)) for c in codes)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        return vn_date(value) or value
+    return str(value)
+
+
 STATUS_CLASS = {worklist.ON_TIME: "ok", worklist.OVERDUE: "late", worklist.DONE_ON_TIME: "done",
                 worklist.DONE_LATE: "done-late"}
 STATE_LABEL = {"READY": "Đang chờ xử lý", "COMPLETED": "Đã hoàn thành", "CANCELLED": "Đã hủy",
@@ -54,3 +71,5 @@ def register(app) -> None:
     app.add_template_global(worklist.status, "item_status")
     app.add_template_global(STATUS_CLASS, "STATUS_CLASS")
     app.add_template_global(forms.choices, "choices")
+    app.add_template_filter(show_value)
+    app.add_template_filter(lambda k: audit.KIND_LABELS.get(k, k), "event_label")

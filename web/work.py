@@ -33,7 +33,7 @@ def task(task_id: str):
     status = 200
     if request.method == "POST":
         values = request.form.to_dict()
-        data, errors = service.coerce_form(ctx["schema"], request.form)
+        data, errors = service.parse_form(ctx["schema"], request.form)
         if not errors:
             try:
                 service.complete_task(_db(), actor(), task_id, data)

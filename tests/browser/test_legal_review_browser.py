@@ -333,10 +333,6 @@ def test_legal_document_review_end_to_end(live_server, page):
     shot(page, "08_instance_done")
 
 
-@pytest.mark.xfail(
-    reason="web/work.py task(): schema validation (required fields) is skipped while a field has a "
-    "coercion error, so an empty required field is only reported after the date is fixed"
-)
 def test_all_field_errors_shown_at_once(live_server, page):
     """Empty required 'Phạm vi rà soát' and an impossible date in one submission: both fields get their error."""
     login(page, live_server, "tt.chuyenvien")

@@ -1,0 +1,158 @@
+"""Web app through Flask's test client: login, scoping, forms, CSRF, foreign links."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine import service
+from tests.helpers import REPORT, complete, open_item, start_review
+from web.app import create_app
+
+PASSWORD = "demo@2026"
+
+
+@pytest.fixture
+def app(db, db_url):
+    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client, name: str, password: str = PASSWORD):
+    page = client.get("/login").get_data(as_text=True)
+    return client.post("/login", data={"csrf_token": token(page), "login": name, "password": password})
+
+
+def test_login_page_is_vietnamese(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'lang="vi"' in html and "Đăng nhập" in html and "Mật khẩu" in html
+
+
+def test_wrong_password_is_refused(client):
+    response = login(client, "tt.chuyenvien", "sai-mat-khau")
+    assert response.status_code == 401
+    assert "Sai tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still anonymous
+
+
+def test_pages_need_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_login_does_not_redirect_off_site(client):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login?next=//evil.example/x", data={
+        "csrf_token": token(page), "login": "tt.chuyenvien", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_post_without_csrf_token_is_rejected(client):
+    response = client.post("/login", data={"login": "tt.chuyenvien", "password": PASSWORD})
+    assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+
+
+def test_task_post_without_csrf_token_is_rejected_and_changes_nothing(client, db, actor):
+    inst = start_review(db, actor)
+    item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    login(client, "tt.chuyenvien")
+    response = client.post(f"/tasks/{item.task_id}", data={"scope": "x", "contribute_due": "20/12/2026"})
+    assert response.status_code == 400
+    assert open_item(db, actor("tt.chuyenvien"), "start_review", inst.id).state == "READY"
+
+
+def test_worklist_shows_only_my_units_work(client, db, actor):
+    inst = start_review(db, actor)
+    login(client, "tt.chuyenvien")
+    html = client.get("/").get_data(as_text=True)
+    assert "Khởi động rà soát văn bản QPPL" in html and "Trong hạn" in html and "trước 15/01/2027" in html
+    client.post("/logout", data={"csrf_token": token(html)})
+    login(client, "khtc.chuyenvien")
+    html = client.get("/").get_data(as_text=True)
+    assert "Khởi động rà soát" not in html and "Không có công việc nào" in html
+    assert inst.id
+
+
+def test_form_errors_keep_what_was_typed(client, db, actor):
+    inst = start_review(db, actor)
+    item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    login(client, "tt.chuyenvien")
+    page = client.get(f"/tasks/{item.task_id}").get_data(as_text=True)
+    response = client.post(f"/tasks/{item.task_id}", data={
+        "csrf_token": token(page), "scope": "", "contribute_due": "31/02/2026",
+        "instructions": "Gửi kèm danh mục văn bản có dấu tiếng Việt"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Trường này là bắt buộc" in html and "Ngày không hợp lệ" in html
+    assert "Gửi kèm danh mục văn bản có dấu tiếng Việt" in html and 'value="31/02/2026"' in html
+    assert open_item(db, actor("tt.chuyenvien"), "start_review", inst.id).state == "READY"
+
+
+def test_complete_then_double_submit_gets_a_clear_conflict(client, db, actor):
+    inst = start_review(db, actor)
+    item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    login(client, "tt.chuyenvien")
+    page = client.get(f"/tasks/{item.task_id}").get_data(as_text=True)
+    data = {"csrf_token": token(page), "scope": "Văn bản năm 2026", "contribute_due": "20/12/2026"}
+    first = client.post(f"/tasks/{item.task_id}", data=data)
+    assert first.status_code == 303
+    second = client.post(f"/tasks/{item.task_id}", data=data, follow_redirects=True)
+    assert "đã được xử lý" in second.get_data(as_text=True)
+    assert open_item(db, actor("khtc.chuyenvien"), "contribute", inst.id)
+
+
+def test_foreign_task_link_is_not_found(client, db, actor):
+    inst = start_review(db, actor)
+    item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    login(client, "nvd.chuyenvien")
+    assert client.get(f"/tasks/{item.task_id}").status_code == 404
+    page = client.get("/").get_data(as_text=True)
+    response = client.post(f"/tasks/{item.task_id}", data={"csrf_token": token(page), "scope": "x"})
+    assert response.status_code == 404
+    assert client.get(f"/instances/{inst.id}").status_code == 404
+    assert client.get("/tasks/not-a-task").status_code == 404
+
+
+def test_approver_approves_through_the_form(client, db, actor):
+    inst = start_review(db, actor, supporting=())
+    complete(db, actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
+    complete(db, actor("tt.chuyenvien"), "consolidate", inst.id, REPORT)
+    item = open_item(db, actor("giamdoc"), "approve", inst.id)
+    login(client, "giamdoc")
+    page = client.get(f"/tasks/{item.task_id}").get_data(as_text=True)
+    assert "Phê duyệt, ban hành" in page and REPORT["summary"] in page
+    returned = client.post(f"/tasks/{item.task_id}", data={"csrf_token": token(page), "decision": "return"})
+    assert returned.status_code == 400 and "Trường này là bắt buộc" in returned.get_data(as_text=True)
+    done = client.post(f"/tasks/{item.task_id}", data={"csrf_token": token(page), "decision": "approve"})
+    assert done.status_code == 303
+    html = client.get(f"/instances/{inst.id}").get_data(as_text=True)
+    assert "Đã kết thúc" in html and "Xem xét, phê duyệt báo cáo" in html
+
+
+def test_start_page_starts_an_instance_for_my_unit_only(client, db):
+    login(client, "tt.chuyenvien")
+    page = client.get("/start").get_data(as_text=True)
+    assert "Rà soát, hệ thống hóa văn bản QPPL" in page
+    response = client.post("/start", data={
+        "csrf_token": token(page), "process_key": "legal_document_review", "lead_unit": "TTRA",
+        "period": "2026", "supporting_units": ["KHTC"], "due_date": ""})
+    assert response.status_code == 303
+    foreign = client.post("/start", data={
+        "csrf_token": token(page), "process_key": "legal_document_review", "lead_unit": "VP", "period": "2026"})
+    assert foreign.status_code == 400 and "đơn vị mình chủ trì" in foreign.get_data(as_text=True)
+    again = client.post("/start", data={
+        "csrf_token": token(page), "process_key": "legal_document_review", "lead_unit": "TTRA", "period": "2026"})
+    assert again.status_code == 400 and "đã được khởi tạo" in again.get_data(as_text=True)
+    rows = service.list_instances(db)
+    assert [(r.lead_unit_code, r.period) for r in rows] == [("TTRA", "2026")]
