@@ -82,7 +82,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     spec, subs = _specs(definition)
     workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
     workflow.task_tree.data.update(initial)
-    advance(workflow)
+    fired = advance(workflow)
     now = clock.to_db(clock.now())
     instance = ProcessInstance(
         org_id=org_id, definition_id=definition.id, process_key=process_key, duty_key=duty_key,
@@ -95,19 +95,29 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})
+    audit_timers(session, instance, fired)
     save(session, instance, workflow)
     return instance
 
 
-def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> None:
-    """Run engine steps and due timers until only user tasks and future timers remain.
+def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> dict[str, tuple[str, str]]:
+    """Run engine steps and due timers until only user tasks and future timers remain; returns the timers
+    that fired (task id -> (bpmn id, name)).
 
     do_engine_steps() ends by refreshing timers, which can leave a just-fired timer READY; loop so it runs."""
+    before = timers.fired_timers(workflow)
     for _ in range(max_rounds):
         workflow.refresh_timers()
         workflow.do_engine_steps()
         if not workflow.get_tasks(state=TaskState.READY, manual=False):
-            return
+            break
+    return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}
+
+
+def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
+    for task_id, (bpmn_id, name) in fired.items():
+        audit.record(session, "timer_fired", "system", instance_id=instance.id, org_id=instance.org_id,
+                     task_id=task_id, summary=f"{name} ({bpmn_id})", payload={"bpmn_id": bpmn_id})
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:

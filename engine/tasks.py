@@ -79,7 +79,8 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     else:
         task.data.update(data)
     task.run()
-    instances.advance(workflow)
+    fired = instances.advance(workflow)
+    instances.audit_timers(session, instance, fired)
     item.state = "COMPLETED"
     item.completed_by = actor.login
     item.closed_at = clock.to_db(clock.now())

@@ -33,6 +33,16 @@ def armed_timers(workflow: BpmnWorkflow) -> list[tuple[str, str, str, datetime]]
     return found
 
 
+def fired_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, str]]:
+    """task id -> (bpmn id, name) of every timer event that has completed in the workflow."""
+    return {
+        str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id)
+        for t in workflow.tasks.values()
+        if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+        and t.state == TaskState.COMPLETED
+    }
+
+
 def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     """Replace the instance's timer rows and set next_timer_at = the earliest."""
     session.execute(delete(Timer).where(Timer.instance_id == instance.id))

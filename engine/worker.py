@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 import time as _time
 from datetime import datetime, timedelta
-from uuid import UUID
 
-from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from . import audit, clock, instances, timers
 from .db import Database
-from .models import ProcessInstance, Timer
+from .models import ProcessInstance
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_ERROR = timedelta(minutes=15)
@@ -32,18 +30,10 @@ def fire_due_timers(db: Database, now: datetime | None = None, limit: int = 1000
                     return done
                 seen.add(instance_id)
                 instance = session.get(ProcessInstance, instance_id, populate_existing=True)
-                due = {t.task_id: t for t in session.scalars(
-                    select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at < now_db))}
                 workflow = instances.load(instance)
-                instances.advance(workflow)
+                fired = instances.advance(workflow)
+                instances.audit_timers(session, instance, fired)
                 instances.save(session, instance, workflow)
-                for task_id, timer in due.items():
-                    task = workflow.get_task_from_id(UUID(task_id))
-                    if task is None or task.state != TaskState.WAITING:
-                        audit.record(session, "timer_fired", "system", instance_id=instance_id,
-                                     org_id=instance.org_id, task_id=task_id,
-                                     summary=f"{timer.name} ({timer.bpmn_id})",
-                                     payload={"bpmn_id": timer.bpmn_id, "fire_at": timer.fire_at.isoformat()})
                 done += 1
         except Exception:
             log.exception("timer run failed for instance %s", instance_id)

@@ -1,0 +1,91 @@
+"""The same engine on PostgreSQL (the scale-out database): a full run, racing completions, racing workers.
+
+`make test` starts a throw-away server (tests/with_postgres.sh) and sets CCHC_TEST_POSTGRES_URL."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import clock, service
+from engine.db import Database
+from engine.models import AuditEvent, ProcessInstance
+from tests.helpers import complete, open_item, run_to_approval, start_review
+
+pytestmark = pytest.mark.postgres
+URL = os.environ.get("CCHC_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def pg(fake_clock):
+    if not URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: CCHC_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server (run through `make test`)")
+    database = Database(URL)
+    database.drop_all()
+    service.init_db(database)
+    service.load_demo(database)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def pg_actor(pg):
+    return lambda login: service.actor_for_login(pg, login)
+
+
+def test_full_run_on_postgres(pg, pg_actor):
+    assert pg.engine.dialect.name == "postgresql"
+    inst = start_review(pg, pg_actor)
+    run_to_approval(pg, pg_actor, inst.id)
+    complete(pg, pg_actor("giamdoc"), "approve", inst.id, {"decision": "approve"})
+    with pg.session() as s:
+        assert s.get(ProcessInstance, inst.id).status == "completed"
+
+
+def test_racing_completions_on_postgres(pg, pg_actor):
+    inst = start_review(pg, pg_actor)
+    complete(pg, pg_actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
+    who = pg_actor("khtc.chuyenvien")
+    item = open_item(pg, who, "contribute", inst.id)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def attempt():
+        barrier.wait()
+        try:
+            service.complete_task(pg, who, item.task_id, {"documents_reviewed": 1, "proposals": "Không"})
+            outcomes.append("ok")
+        except service.tasks.Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+
+
+def test_racing_timer_workers_fire_each_timer_once(pg, pg_actor, fake_clock):
+    count = 12
+    for n in range(count):
+        start_review(pg, pg_actor, period=str(2030 + n), supporting=())
+    fake_clock.set(datetime(2045, 2, 1, 9, 0, tzinfo=clock.VN_TZ))  # every reminder and deadline is past
+    fired: list[int] = []
+    workers = [threading.Thread(target=lambda: fired.append(service.fire_due_timers(pg))) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+    assert sum(fired) == count
+    with pg.session() as s:
+        timer_events = s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind == "timer_fired"))
+        assert timer_events == 2 * count  # reminder + deadline, each exactly once per instance
+    gd = pg_actor("giamdoc")
+    assert len([i for i in service.my_work_items(pg, gd) if i.bpmn_id == "handle_overdue"]) == count
