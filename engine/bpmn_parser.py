@@ -62,7 +62,7 @@ def form_keys(process: etree._Element) -> dict[str, str]:
 
 
 def process_properties(process: etree._Element) -> dict[str, str]:
-    """camunda:properties on the process element (editable in Camunda Modeler's properties panel)."""
+    """camunda:properties on an element (editable in Camunda Modeler's properties panel)."""
     ext = process.find("bpmn:extensionElements", NS)
     if ext is None:
         return {}

@@ -138,6 +138,7 @@ def _check_timer_literal(text: str, tag: str, owner: etree._Element) -> list[str
 def _describe(process: etree._Element, spec) -> dict[str, Any]:
     """What the app needs to know about the process without loading its spec."""
     keys = form_keys(process)
+    nodes = {n.get("id"): n for n in process.iter(f"{{{BPMN_NS}}}userTask")}
     tasks: dict[str, dict[str, Any]] = {}
     for ts in spec.task_specs.values():
         if getattr(ts, "manual", False):
@@ -145,6 +146,7 @@ def _describe(process: etree._Element, spec) -> dict[str, Any]:
             tasks[ts.bpmn_id] = {
                 "name": ts.bpmn_name or ts.bpmn_id, "lane": ts.lane, "role": role_for_lane(ts.lane),
                 "form": keys.get(ts.bpmn_id) or f"{process.get('id')}/{ts.bpmn_id}", "documentation": doc,
+                "properties": process_properties(nodes[ts.bpmn_id]) if ts.bpmn_id in nodes else {},
             }
     return {"user_tasks": tasks, "properties": process_properties(process),
             "documentation": (process.findtext("bpmn:documentation", "", NS) or "").strip()}
@@ -155,6 +157,9 @@ def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: 
     nodes = {n.get("id"): n for n in process.iter() if n.get("id")}
     for bpmn_id, task in sorted(meta["user_tasks"].items()):
         label = element_label(nodes[bpmn_id]) if bpmn_id in nodes else f"userTask '{bpmn_id}'"
+        days = task["properties"].get("due_in_working_days")
+        if days is not None and not days.isdigit():
+            problems.append(f"{label}: due_in_working_days must be a whole number of days, not '{days}'")
         if task["lane"] is None:
             problems.append(f"{label} is in no lane; put it in a lane named for a role "
                             "(Đơn vị chủ trì, Đơn vị phối hợp, Lãnh đạo Sở phê duyệt)")

@@ -11,11 +11,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, clock, timers, worklist
+from . import audit, calendar, clock, roles, timers, worklist
 from .deploy import latest_definition
-from .errors import Conflict, EngineError, NotFound
+from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import ProcessDefinition, ProcessInstance
-from .org import Actor, unit_by_code
+from .org import SYSTEM, Actor, unit_by_code
 from .script_engine import ENGINE
 from .serializer import SERIALIZER, SERIALIZER_VERSION, restore, state_document
 
@@ -54,6 +54,8 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                    duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
     """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
     first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
+    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.user_id == SYSTEM.user_id):
+        raise Forbidden("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
     definition = latest_definition(session, process_key)
     if definition is None:
         raise NotFound(f"Quy trình '{process_key}' chưa được triển khai")

@@ -50,7 +50,7 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
         "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",
         # On rework (a returned report) the form opens with what was submitted last time.
         "prefill": {k: v for k, v in data.items()
-                    if k in own and not forms.choices(schema["properties"][k])},
+                    if k in own and schema.get("x-prefill", True) and not forms.choices(schema["properties"][k])},
         "context_rows": [(key, label, data[key]) for key, label in labels.items()
                          if key not in own and data.get(key) not in (None, "", [], 0)],
     }

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from . import clock, roles
+from . import calendar, clock, roles
 from .errors import EngineError
 from .models import ProcessInstance, WorkItem
 from .org import Actor
@@ -39,7 +39,7 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
         session.add(WorkItem(
             instance_id=instance.id, org_id=instance.org_id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id,
             name=info["name"], role=info["role"], unit_code=unit_for(task, info["role"]), form_key=info["form"],
-            state="READY", due_at=clock.to_db(due_for(task)), created_at=now,
+            state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
         ))
     session.flush()
 
@@ -67,10 +67,15 @@ def multi_instance_spec(task):
     return None
 
 
-def due_for(task) -> datetime | None:
-    """A task's deadline: `<bpmn id>_due` in its data if set (a date means end of that day), else `due_at`."""
-    value = task.data.get(f"{task.task_spec.bpmn_id}_due") or task.data.get("due_at")
-    return parse_due(value)
+def due_for(task, properties: dict[str, str] | None = None) -> datetime | None:
+    """A task's deadline: `<bpmn id>_due` in its data if set (a date means end of that day); else, if the task
+    has the property `due_in_working_days` (e.g. an escalation), the end of that many working days from today;
+    else the instance's `due_at`."""
+    value = task.data.get(f"{task.task_spec.bpmn_id}_due")
+    days = (properties or {}).get("due_in_working_days")
+    if not value and days:
+        value = calendar.add_working_days(clock.today_local(), int(days)).isoformat()
+    return parse_due(value or task.data.get("due_at"))
 
 
 def parse_due(value: Any) -> datetime | None:

@@ -198,6 +198,9 @@ def test_reminder_then_escalation_with_the_moved_clock(db, actor, fake_clock):
     assert service.fire_due_timers(db) == 1
     gd = actor("giamdoc")
     escalation = open_item(db, gd, "handle_overdue", inst.id)
+    # The escalation has its own deadline: 3 working days from Friday 15/01 = end of Wednesday 20/01.
+    assert clock.from_db(escalation.due_at) == vn(2027, 1, 20, 23, 59, 59)
+    assert worklist.status(escalation) == worklist.ON_TIME
     approve = open_item(db, gd, "approve", inst.id)
     assert worklist.status(approve) == worklist.OVERDUE
     assert service.fire_due_timers(db) == 0  # nothing fires twice
@@ -240,3 +243,21 @@ def test_cancel_closes_items_and_disarms_timers(db, actor):
         assert s.scalar(select(AuditEvent.summary).where(AuditEvent.kind == "cancel")) == "Khởi tạo nhầm"
     with pytest.raises(Conflict):
         service.cancel_instance(db, actor("admin"), inst.id, "lần nữa")
+
+
+def test_only_the_lead_unit_or_an_admin_starts_a_duty(db, actor):
+    with pytest.raises(Forbidden):
+        service.start_instance(db, actor("nvd.chuyenvien"), "legal_document_review", lead_unit="TTRA",
+                               period="2026", supporting_units=["KHTC"])
+    assert service.start_instance(db, actor("admin"), "legal_document_review", lead_unit="TTRA",
+                                  period="2026", supporting_units=[]).lead_unit_code == "TTRA"
+
+
+def test_approver_form_does_not_preselect_last_rounds_answer(db, actor):
+    inst = start_review(db, actor, supporting=())
+    tt, gd = actor("tt.chuyenvien"), actor("giamdoc")
+    complete(db, tt, "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
+    complete(db, tt, "consolidate", inst.id, REPORT)
+    complete(db, gd, "approve", inst.id, {"decision": "return", "comment": "Bổ sung"})
+    complete(db, tt, "consolidate", inst.id, REPORT)
+    assert service.task_context(db, gd, open_item(db, gd, "approve", inst.id).task_id)["prefill"] == {}
