@@ -6,11 +6,15 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 DEFAULT_SQLITE = Path(os.environ.get("CCHC_INSTANCE_DIR", "instance")) / "cchc.db"
 
@@ -45,6 +49,13 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def _alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 class Database:
     """An engine plus a session factory; `session()` is a unit of work that commits or rolls back."""
 
@@ -52,11 +63,16 @@ class Database:
         self.engine = make_engine(url)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
+        with self.engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
 
     def drop_all(self) -> None:
+        """Drop every table, the Alembic version table included (tests only)."""
         Base.metadata.drop_all(self.engine)
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
     @contextmanager
     def session(self):

@@ -27,7 +27,8 @@ __all__ = [
 
 
 def init_db(db: Database) -> None:
-    db.create_all()
+    """Create or upgrade the schema (Alembic migrations in engine/migrations)."""
+    db.migrate()
 
 
 def load_demo(db: Database) -> None:

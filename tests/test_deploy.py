@@ -138,3 +138,19 @@ def test_cli_validate_accepts_the_shipped_processes():
     files = [str(p) for p in (ROOT / "processes").rglob("*.bpmn")]
     result = subprocess.run([str(CCHC), "validate", *files], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path):
+    """Alembic's migrations and the SQLAlchemy models agree, so later schema changes need a migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from engine.db import Database
+    from engine.models import Base
+
+    database = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    service.init_db(database)
+    service.init_db(database)  # idempotent
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
