@@ -28,8 +28,9 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
     engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")

@@ -22,16 +22,17 @@ from .serializer import SERIALIZER, SERIALIZER_VERSION, restore, state_document
 DEFAULT_APPROVER_UNIT = "BGD"
 DEFAULT_MAX_RETURNS = 3
 
-_spec_cache: dict[int, tuple[Any, dict]] = {}
+_spec_cache: dict[str, tuple[Any, dict]] = {}
 
 
 def _specs(definition: ProcessDefinition):
-    """The deserialized spec of a definition, kept per definition id (definitions never change)."""
-    if definition.id not in _spec_cache:
+    """The deserialized spec of a definition, cached by the BPMN file's sha256 (the same bytes parse to the
+    same spec, whichever database or id the definition has)."""
+    if definition.sha256 not in _spec_cache:
         doc = json.loads(definition.spec_json)
         subs = {name: SERIALIZER.from_dict(s) for name, s in doc["subprocess_specs"].items()}
-        _spec_cache[definition.id] = (SERIALIZER.from_dict(doc["spec"]), subs)
-    return _spec_cache[definition.id]
+        _spec_cache[definition.sha256] = (SERIALIZER.from_dict(doc["spec"]), subs)
+    return _spec_cache[definition.sha256]
 
 
 def meta(definition: ProcessDefinition) -> dict[str, Any]:
@@ -183,3 +184,17 @@ def list_instances(session: Session, org_id: int | None = None) -> list[ProcessI
         query = query.where(ProcessInstance.org_id == org_id)
     return list(session.scalars(query))
 
+
+
+def diagram_states(workflow: BpmnWorkflow) -> dict[str, str]:
+    """bpmn id -> 'active' (waiting for a person or a timer) or 'completed', for highlighting the diagram."""
+    states: dict[str, str] = {}
+    for task in workflow.tasks.values():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+            states[bpmn_id] = "active"
+        elif task.state == TaskState.COMPLETED:
+            states.setdefault(bpmn_id, "completed")
+    return states

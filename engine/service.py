@@ -129,6 +129,7 @@ def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any
             "instance": instance, "definition": instance.definition,
             "items": worklist.instance_items(s, instance_id), "history": audit.history(s, instance_id),
             "data": dict(workflow.data if workflow.is_completed() else workflow.task_tree.data),
+            "diagram_states": instances.diagram_states(workflow),
             "units": org.unit_names(s, instance.org_id),
         }
 

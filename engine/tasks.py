@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from . import audit, clock, forms, instances, worklist
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import WorkItem
 from .org import Actor
 
@@ -78,8 +79,12 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         task.data[output.bpmn_id] = {"unit": item.unit_code, **data}
     else:
         task.data.update(data)
-    task.run()
-    fired = instances.advance(workflow)
+    try:
+        task.run()
+        fired = instances.advance(workflow)
+    except SpiffWorkflowException as exc:
+        # A script or condition failed: the transaction rolls back, so the task stays as it was.
+        raise EngineError(f"Quy trình gặp lỗi khi xử lý bước này, dữ liệu chưa được lưu: {exc}") from exc
     instances.audit_timers(session, instance, fired)
     item.state = "COMPLETED"
     item.completed_by = actor.login

@@ -154,3 +154,11 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
+
+
+def test_oversized_file_is_refused_before_parsing():
+    from engine.safe_xml import MAX_XML_BYTES
+
+    huge = legal_xml().replace("<bpmn:process ", "<!--" + "x" * MAX_XML_BYTES + "--><bpmn:process ", 1)
+    problems = problems_of(huge)
+    assert len(problems) == 1 and "file too large" in problems[0]

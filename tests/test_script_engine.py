@@ -72,3 +72,38 @@ def test_a_condition_that_calls_the_os_is_refused_at_deploy():
     with pytest.raises(ValidationFailed) as caught:
         deploy.validate_bpmn(xml.encode(), "escape.bpmn")
     assert any("name '__import__' is not allowed" in p for p in caught.value.problems)
+
+
+def test_a_script_failing_at_run_time_loses_nothing(db, actor):
+    """A deployable script that fails while running gives a clear error and leaves the instance unchanged."""
+    from sqlalchemy import select
+
+    from engine import service
+    from engine.errors import EngineError
+    from engine.models import ProcessInstance, WorkItem
+    from tests.helpers import REPORT, complete, open_item, start_review
+
+    xml = LEGAL.read_text(encoding="utf-8").replace('report_status = "issued"', "report_status = 1 / 0")
+    with db.session() as s:
+        deploy.deploy(s, xml.encode(), "legal.bpmn", "modeller")
+    inst = start_review(db, actor, supporting=())
+    complete(db, actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
+    complete(db, actor("tt.chuyenvien"), "consolidate", inst.id, REPORT)
+    gd = actor("giamdoc")
+    item = open_item(db, gd, "approve", inst.id)
+    with db.session() as s:
+        before = s.get(ProcessInstance, inst.id).state
+    with pytest.raises(EngineError, match="division by zero"):
+        service.complete_task(db, gd, item.task_id, {"decision": "approve"})
+    with db.session() as s:
+        assert s.get(ProcessInstance, inst.id).state == before
+        assert s.scalar(select(WorkItem.state).where(WorkItem.id == item.id)) == "READY"
+
+
+def test_engine_never_imports_flask():
+    import subprocess
+    import sys
+
+    code = ("import sys, engine.service, engine.cli, engine.worker; "
+            "sys.exit(1 if any(m == 'flask' or m.startswith('flask.') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=LEGAL.parents[2]).returncode == 0

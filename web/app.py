@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine import clock, service
 from engine.db import Database
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, EngineError, Forbidden, NotFound
 
 from . import auth, filters, processes, work
 
@@ -66,10 +66,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     def _error(code: int, title: str):
         def handler(exc):
-            message = getattr(exc, "description", None) if code in (400,) else str(exc)
+            message = str(exc) if isinstance(exc, EngineError) else title
             return render_template("error.html", code=code, title=title, message=message or title), code
         return handler
 
+    app.register_error_handler(EngineError, _error(400, "Không thực hiện được"))
     app.register_error_handler(NotFound, _error(404, "Không tìm thấy"))
     app.register_error_handler(Forbidden, _error(403, "Không có quyền"))
     app.register_error_handler(Conflict, _error(409, "Xung đột dữ liệu"))
@@ -77,6 +78,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(404, _error(404, "Không tìm thấy"))
     app.register_error_handler(403, _error(403, "Không có quyền"))
     app.register_error_handler(413, _error(413, "Dữ liệu gửi lên quá lớn"))
+    app.register_error_handler(500, _error(500, "Lỗi hệ thống; dữ liệu chưa được lưu, vui lòng thử lại"))
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
     return app
 
 
