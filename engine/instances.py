@@ -9,13 +9,14 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import audit, calendar, clock, roles, timers, worklist
 from .deploy import latest_definition
 from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import ProcessDefinition, ProcessInstance
-from .org import SYSTEM, Actor, unit_by_code
+from .org import Actor, unit_by_code
 from .script_engine import ENGINE
 from .serializer import SERIALIZER, SERIALIZER_VERSION, restore, state_document
 
@@ -55,7 +56,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                    duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
     """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
     first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
-    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.user_id == SYSTEM.user_id):
+    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.is_system):
         raise Forbidden("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
     definition = latest_definition(session, process_key)
     if definition is None:
@@ -69,6 +70,8 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_key,
             ProcessInstance.lead_unit_code == lead_unit, ProcessInstance.period == period)) is not None:
         raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}")
+    if not period[-4:].isdigit():
+        raise EngineError(f"Kỳ '{period}' không hợp lệ (ví dụ: 2026, H1/2026, Q3/2026)")
     year = int(period[-4:])
     due_at = due_at or default_due(definition, year)
     initial: dict[str, Any] = {
@@ -94,7 +97,12 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
         started_at=now, started_by=actor.login, updated_at=now,
     )
     session.add(instance)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Another request started the same duty, unit and period between our check and our insert.
+        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}") from None
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})

@@ -34,8 +34,15 @@ class Actor:
     def unit_codes(self) -> set[str]:
         return {u for _, u in self.grants} | {self.unit_code}
 
+    @property
+    def is_system(self) -> bool:
+        """The scheduler and timer worker act as the system user (id 0) of an organisation."""
+        return self.user_id == 0
 
-SYSTEM = Actor(0, "system", "Hệ thống", 0, "", frozenset())
+
+def system_actor(org_id: int) -> Actor:
+    """The system acting for one organisation (scheduler, CLI jobs)."""
+    return Actor(0, "system", "Hệ thống", org_id, "", frozenset())
 
 
 def actor_for(session: Session, user: User) -> Actor:

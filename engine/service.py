@@ -15,12 +15,12 @@ from . import audit, deploy, forms, instances, org, tasks, worker, worklist
 from .db import Database
 from .errors import ValidationFailed
 from .models import ProcessDefinition, ProcessInstance, User, WorkItem
-from .org import SYSTEM, Actor
+from .org import Actor, system_actor
 
 PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
 
 __all__ = [
-    "Actor", "SYSTEM", "ValidationFailed", "init_db", "load_demo", "deploy_file", "deploy_all", "validate_file",
+    "Actor", "system_actor", "ValidationFailed", "init_db", "load_demo", "deploy_file", "deploy_all", "validate_file",
     "start_instance", "complete_task", "cancel_instance", "fire_due_timers", "my_work_items", "task_context",
     "actor_for_login", "authenticate", "instance_view", "list_instances", "definitions",
 ]

@@ -261,3 +261,28 @@ def test_approver_form_does_not_preselect_last_rounds_answer(db, actor):
     complete(db, gd, "approve", inst.id, {"decision": "return", "comment": "Bổ sung"})
     complete(db, tt, "consolidate", inst.id, REPORT)
     assert service.task_context(db, gd, open_item(db, gd, "approve", inst.id).task_id)["prefill"] == {}
+
+
+def test_racing_starts_of_the_same_duty_make_one_instance(db, actor):
+    outcomes: list[str] = []
+    barrier = threading.Barrier(3)
+
+    def attempt():
+        barrier.wait()
+        try:
+            start_review(db, actor, period="2031", supporting=())
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["conflict", "conflict", "ok"]
+
+
+def test_period_must_name_a_year(db, actor):
+    with pytest.raises(EngineError, match="Kỳ 'năm nay' không hợp lệ"):
+        start_review(db, actor, period="năm nay")

@@ -89,3 +89,25 @@ def test_racing_timer_workers_fire_each_timer_once(pg, pg_actor, fake_clock):
         assert timer_events == 2 * count  # reminder + deadline, each exactly once per instance
     gd = pg_actor("giamdoc")
     assert len([i for i in service.my_work_items(pg, gd) if i.bpmn_id == "handle_overdue"]) == count
+
+
+def test_racing_starts_of_the_same_duty_make_one_instance(pg, pg_actor):
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def attempt():
+        barrier.wait()
+        try:
+            start_review(pg, pg_actor, period="2031", supporting=())
+            outcomes.append("ok")
+        except service.instances.Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+    with pg.session() as s:
+        assert s.scalar(select(func.count(ProcessInstance.id)).where(ProcessInstance.period == "2031")) == 1
