@@ -23,12 +23,21 @@ def is_iso_timer_literal(text: str) -> bool:
     return bool(_ISO_TIMER.match(text.strip()))
 
 
+_NAIVE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.,]+)?$")
+VN_OFFSET = "+07:00"
+
+
 def quote_iso_timers(tree: etree._ElementTree) -> None:
-    """SpiffWorkflow evaluates timer text as Python; modellers write bare ISO text, so we quote it."""
+    """SpiffWorkflow evaluates timer text as Python; modellers write bare ISO text, so we quote it.
+
+    A date or date-time written without an offset means Việt Nam time (SpiffWorkflow would otherwise read it
+    in the server's time zone)."""
     for tag in TIMER_TAGS:
         for node in tree.iter(f"{{{NS['bpmn']}}}{tag}"):
             text = (node.text or "").strip()
             if text and is_iso_timer_literal(text):
+                if tag == "timeDate" and _NAIVE_DATE.match(text):
+                    text = (text if "T" in text or " " in text else text + "T00:00:00") + VN_OFFSET
                 node.text = repr(text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine import deploy, service
 from engine.errors import ValidationFailed
-from engine.models import AuditEvent, ProcessDefinition
+from engine.models import AuditEvent, ProcessDefinition, Timer
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGAL = ROOT / "processes" / "legal_document_review" / "legal_document_review.bpmn"
@@ -162,3 +163,22 @@ def test_oversized_file_is_refused_before_parsing():
     huge = legal_xml().replace("<bpmn:process ", "<!--" + "x" * MAX_XML_BYTES + "--><bpmn:process ", 1)
     problems = problems_of(huge)
     assert len(problems) == 1 and "file too large" in problems[0]
+
+
+@pytest.mark.parametrize("written, fires_at", [
+    ("2027-01-15T00:00:00+07:00", "2027-01-14T17:00:00"),
+    ("2027-01-15T00:00:00Z", "2027-01-15T00:00:00"),
+    ("2027-01-15", "2027-01-14T17:00:00"),            # a bare date: 00:00 Việt Nam time
+    ("2027-01-15T08:00:00", "2027-01-15T01:00:00"),   # no offset: Việt Nam time, not the server's zone
+])
+def test_date_timers_as_modellers_write_them(db, actor, fake_clock, written, fires_at):
+    xml = legal_xml().replace(">reminder_at<", ">2026-12-02<").replace(">due_at<", f">{written}<")
+    with db.session() as s:
+        deploy.deploy(s, xml.encode(), "legal.bpmn", "modeller")
+    inst = service.start_instance(db, actor("tt.chuyenvien"), "legal_document_review", lead_unit="TTRA",
+                                  period="2026", supporting_units=[])
+    fake_clock.advance(timedelta(days=2))  # past the reminder: the deadline timer is armed next
+    assert service.fire_due_timers(db) == 1
+    with db.session() as s:
+        fire = s.scalars(select(Timer.fire_at).where(Timer.instance_id == inst.id)).all()
+    assert [f.isoformat() for f in fire] == [fires_at]
