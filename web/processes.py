@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine import clock, forms, roles, service
@@ -13,6 +14,9 @@ from engine.errors import EngineError
 from .auth import actor
 
 bp = Blueprint("processes", __name__)
+
+# bpmn-js, copied here from the npm registry by `make vendor` (not committed; see package.json).
+DIAGRAM_VIEWER = "vendor/bpmn-navigated-viewer.production.min.js"
 
 
 def _db():
@@ -30,7 +34,18 @@ def instances():
 @login_required
 def instance(instance_id: int):
     view = service.instance_view(_db(), actor(), instance_id)
-    return render_template("instance.html", **view)
+    viewer_installed = Path(current_app.static_folder, DIAGRAM_VIEWER).is_file()
+    return render_template("instance.html", **view, diagram_viewer=DIAGRAM_VIEWER if viewer_installed else None)
+
+
+@bp.route("/instances/<int:instance_id>/diagram.json")
+@login_required
+def diagram(instance_id: int):
+    """The BPMN XML of the instance's process version and where the instance is: {"xml", "states"}."""
+    view = service.instance_view(_db(), actor(), instance_id)  # NotFound (404) for whoever may not see it
+    response = jsonify(xml=view["definition"].bpmn_xml, states=view["diagram_states"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/instances/<int:instance_id>/cancel", methods=["POST"])

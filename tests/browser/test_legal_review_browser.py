@@ -167,6 +167,19 @@ def field_error(page, field: str):
     return page.locator(".field.has-error", has=page.locator(f"#f-{field}")).locator(".error")
 
 
+def expect_diagram(page, completed: tuple[str, ...] = (), active: tuple[str, ...] = ()) -> None:
+    """The instance page's bpmn-js diagram is drawn, with these BPMN elements marked completed / active."""
+    diagram = page.locator("#diagram")
+    expect(diagram).to_have_attribute("data-state", "ready")
+    expect(diagram.locator(".diagram-canvas svg").first).to_be_visible()
+    expect(diagram.locator(".diagram-legend")).to_contain_text("Đã hoàn thành")
+    expect(diagram.locator(".diagram-legend")).to_contain_text("Đang chờ xử lý")
+    for marker, ids in (("cchc-completed", completed), ("cchc-active", active)):
+        for bpmn_id in ids:
+            element = diagram.locator(f'.djs-element[data-element-id="{bpmn_id}"]')
+            expect(element).to_have_class(re.compile(rf"(^|\s){marker}(\s|$)"))
+
+
 def contribute(page, base: str, username: str, unit: str, count: int, documents: list[str], proposals: str) -> str:
     """Log in as a supporting unit, find its contribution in Việc của tôi, fill it in; returns the task URL."""
     login(page, base, username)
@@ -220,6 +233,10 @@ def test_legal_document_review_end_to_end(live_server, page):
     expect(page.locator("dl.facts")).to_contain_text("Thanh tra Sở")
     expect(page.locator("dl.facts")).to_contain_text("Đang thực hiện")
     expect(page.locator("#steps")).to_contain_text(START_REVIEW)
+    expect_diagram(page, completed=("start",), active=("start_review", "wait_reminder"))
+    expect(page.locator('#diagram .djs-element[data-element-id="approve"]')).not_to_have_class(
+        re.compile("cchc-"))
+    expect(page.locator('#diagram [data-element-id="lane_supporting"]')).to_contain_text("Đơn vị phối hợp")
     shot(page, "02_instance_started")
 
     # --- Khởi động: a bad submission keeps what was typed and says what is wrong ------------------------
@@ -285,6 +302,9 @@ def test_legal_document_review_end_to_end(live_server, page):
 
     # --- Thanh tra consolidates, seeing both units' results ------------------------------------------------
     login(page, base, "tt.chuyenvien")
+    page.goto(instance_url)
+    expect_diagram(page, completed=("start_review", "contribute"), active=("consolidate",))
+    shot(page, "06_instance_at_consolidate")
     open_my_task(page, CONSOLIDATE)
     info = page.locator("section.card", has=page.get_by_role("heading", name="Thông tin hồ sơ"))
     expect(info).to_contain_text("Kết quả của các đơn vị phối hợp")
@@ -330,6 +350,8 @@ def test_legal_document_review_end_to_end(live_server, page):
     steps = page.locator("#steps tbody tr")
     expect(steps).to_have_count(5)
     expect(steps.filter(has_text="Đang chờ xử lý")).to_have_count(0)
+    expect_diagram(page, completed=("start_review", "contribute", "consolidate", "approve", "issue", "end_issued"))
+    expect(page.locator("#diagram .cchc-active")).to_have_count(0)
     shot(page, "08_instance_done")
 
 
