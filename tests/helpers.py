@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from engine import service
+from engine.errors import Conflict
 
 CONTRIBUTION = {"documents_reviewed": 4, "proposals": "Đề nghị sửa đổi Quyết định số 12/2020/QĐ-UBND"}
 REPORT = {"report_title": "Báo cáo kết quả rà soát năm 2026", "total_reviewed": 8,
@@ -33,3 +36,24 @@ def run_to_approval(db, actor, instance_id, supporting=("KHTC", "NVY")):
     for unit in supporting:
         complete(db, actor(f"{unit.lower()}.chuyenvien"), "contribute", instance_id, CONTRIBUTION)
     complete(db, tt, "consolidate", instance_id, REPORT)
+
+
+def race(attempt, threads: int = 4) -> list[str]:
+    """Run `attempt()` in several threads released at once; sorted outcomes, 'ok' or 'conflict' each."""
+    barrier = threading.Barrier(threads)
+    outcomes: list[str] = []
+
+    def run():
+        barrier.wait()
+        try:
+            attempt()
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    return sorted(outcomes)

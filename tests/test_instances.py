@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 
 import pytest
@@ -14,7 +13,7 @@ from engine import clock, instances, service, worklist
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
 from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
 from engine.serializer import state_document
-from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, run_to_approval, start_review
+from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, race, run_to_approval, start_review
 
 
 def vn(*args) -> datetime:
@@ -152,7 +151,8 @@ def test_two_racing_completions_one_wins(db_url, db, actor):
     tt = actor("tt.chuyenvien")
     complete(db, tt, "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
     item = open_item(db, actor("khtc.chuyenvien"), "contribute", inst.id)
-    _race(db, actor("khtc.chuyenvien"), item.task_id)
+    who = actor("khtc.chuyenvien")
+    assert race(lambda: service.complete_task(db, who, item.task_id, CONTRIBUTION)) == ["conflict"] * 3 + ["ok"]
     with db.session() as s:
         assert s.get(WorkItem, item.id).state == "COMPLETED"
         completes = s.scalars(select(AuditEvent).where(AuditEvent.task_id == item.task_id,
@@ -160,26 +160,6 @@ def test_two_racing_completions_one_wins(db_url, db, actor):
     assert len(completes) == 1
     # The instance still loads and goes on: NVY's contribution is the only one left.
     assert open_item(db, actor("nvy.chuyenvien"), "contribute", inst.id)
-
-
-def _race(db, who, task_id, threads=4):
-    barrier = threading.Barrier(threads)
-    outcomes: list[str] = []
-
-    def attempt(n):
-        barrier.wait()
-        try:
-            service.complete_task(db, who, task_id, {**CONTRIBUTION, "proposals": f"lần {n}"})
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
-
-    workers = [threading.Thread(target=attempt, args=(n,)) for n in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(60)
-    assert sorted(outcomes) == ["conflict"] * (threads - 1) + ["ok"]
 
 
 def test_reminder_then_escalation_with_the_moved_clock(db, actor, fake_clock):
@@ -264,23 +244,8 @@ def test_approver_form_does_not_preselect_last_rounds_answer(db, actor):
 
 
 def test_racing_starts_of_the_same_duty_make_one_instance(db, actor):
-    outcomes: list[str] = []
-    barrier = threading.Barrier(3)
-
-    def attempt():
-        barrier.wait()
-        try:
-            start_review(db, actor, period="2031", supporting=())
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=attempt) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert sorted(outcomes) == ["conflict", "conflict", "ok"]
+    assert race(lambda: start_review(db, actor, period="2031", supporting=()), threads=3) == \
+        ["conflict", "conflict", "ok"]
 
 
 def test_period_must_name_a_year(db, actor):

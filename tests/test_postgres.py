@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from engine import clock, service
 from engine.db import Database
 from engine.models import AuditEvent, ProcessInstance
-from tests.helpers import complete, open_item, run_to_approval, start_review
+from tests.helpers import complete, open_item, race, run_to_approval, start_review
 
 pytestmark = pytest.mark.postgres
 URL = os.environ.get("CCHC_TEST_POSTGRES_URL")
@@ -53,23 +53,9 @@ def test_racing_completions_on_postgres(pg, pg_actor):
     complete(pg, pg_actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
     who = pg_actor("khtc.chuyenvien")
     item = open_item(pg, who, "contribute", inst.id)
-    outcomes: list[str] = []
-    barrier = threading.Barrier(4)
-
-    def attempt():
-        barrier.wait()
-        try:
-            service.complete_task(pg, who, item.task_id, {"documents_reviewed": 1, "proposals": "Không"})
-            outcomes.append("ok")
-        except service.tasks.Conflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+    outcome = race(lambda: service.complete_task(pg, who, item.task_id,
+                                                 {"documents_reviewed": 1, "proposals": "Không"}))
+    assert outcome == ["conflict", "conflict", "conflict", "ok"]
 
 
 def test_racing_timer_workers_fire_each_timer_once(pg, pg_actor, fake_clock):
@@ -92,22 +78,7 @@ def test_racing_timer_workers_fire_each_timer_once(pg, pg_actor, fake_clock):
 
 
 def test_racing_starts_of_the_same_duty_make_one_instance(pg, pg_actor):
-    outcomes: list[str] = []
-    barrier = threading.Barrier(4)
-
-    def attempt():
-        barrier.wait()
-        try:
-            start_review(pg, pg_actor, period="2031", supporting=())
-            outcomes.append("ok")
-        except service.instances.Conflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+    outcome = race(lambda: start_review(pg, pg_actor, period="2031", supporting=()))
+    assert outcome == ["conflict", "conflict", "conflict", "ok"]
     with pg.session() as s:
         assert s.scalar(select(func.count(ProcessInstance.id)).where(ProcessInstance.period == "2031")) == 1
