@@ -73,6 +73,13 @@ def unit_names(session: Session, org_id: int) -> dict[str, str]:
     return {u.code: u.name for u in session.scalars(select(Unit).where(Unit.org_id == org_id))}
 
 
+def working_units(session: Session, org_id: int) -> dict[str, str]:
+    """Units that can lead or support a duty (the leadership unit approves instead), in display order."""
+    rows = session.scalars(select(Unit).where(Unit.org_id == org_id, Unit.kind != "leadership")
+                           .order_by(Unit.sort_order, Unit.code))
+    return {u.code: u.name for u in rows}
+
+
 def add_user(session: Session, org: Organisation, login: str, full_name: str, unit_code: str, password: str,
              grants: list[tuple[str, str]], title: str = "", email: str = "") -> User:
     """Create a user with a hashed password and (role, unit code) grants."""

@@ -145,3 +145,8 @@ def list_instances(db: Database, actor: Actor | None = None) -> list[ProcessInst
 def unit_names(db: Database, org_id: int) -> dict[str, str]:
     with db.session() as s:
         return org.unit_names(s, org_id)
+
+
+def working_units(db: Database, org_id: int) -> dict[str, str]:
+    with db.session() as s:
+        return org.working_units(s, org_id)

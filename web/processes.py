@@ -69,7 +69,8 @@ def start():
     year = clock.today_local().year
     form = {"process_key": definitions[0].process_key if definitions else "", "period": str(year),
             "lead_unit": lead_units[0] if lead_units else "", "due_date": ""}
-    chosen = [c for c in units if c not in ("BGD",)]
+    candidates = service.working_units(_db(), me.org_id)
+    chosen = list(candidates)
     error = None
     if request.method == "POST":
         form.update(request.form.to_dict())
@@ -87,11 +88,11 @@ def start():
                 due = datetime.combine(day, time(0, 0), clock.VN_TZ)
             inst = service.start_instance(
                 _db(), me, form["process_key"], lead_unit=form["lead_unit"], period=form["period"],
-                supporting_units=[c for c in chosen if c in units], due_at=due)
+                supporting_units=[c for c in chosen if c in candidates], due_at=due)
         except EngineError as exc:
             error = str(exc)
         else:
             flash(f"Đã khởi tạo: {inst.title}", "success")
             return redirect(url_for("processes.instance", instance_id=inst.id)), 303
     return render_template("start.html", definitions=definitions, lead_units=lead_units, units=units,
-                           form=form, chosen=chosen, error=error), (400 if error else 200)
+                           candidates=candidates, form=form, chosen=chosen, error=error), (400 if error else 200)
