@@ -74,6 +74,8 @@ class Database:
         Base.metadata.drop_all(self.engine)
         with self.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            if self.engine.dialect.name == "postgresql":
+                connection.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_append_only()")
 
     @contextmanager
     def session(self):

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
 
 from engine import clock, instances, service, worklist
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
@@ -251,3 +252,12 @@ def test_racing_starts_of_the_same_duty_make_one_instance(db, actor):
 def test_period_must_name_a_year(db, actor):
     with pytest.raises(EngineError, match="Kỳ 'năm nay' không hợp lệ"):
         start_review(db, actor, period="năm nay")
+
+
+def test_audit_trail_cannot_be_rewritten(db, actor):
+    start_review(db, actor)
+    for statement in ("UPDATE audit_event SET actor = 'ai-do'", "DELETE FROM audit_event"):
+        with pytest.raises(DatabaseError, match="append-only"), db.session() as s:
+            s.execute(text(statement))
+    with db.session() as s:
+        assert s.scalar(select(AuditEvent.actor).where(AuditEvent.kind == "start")) == "tt.chuyenvien"

@@ -9,7 +9,8 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
 
 from engine import clock, service
 from engine.db import Database
@@ -82,3 +83,9 @@ def test_racing_starts_of_the_same_duty_make_one_instance(pg, pg_actor):
     assert outcome == ["conflict", "conflict", "conflict", "ok"]
     with pg.session() as s:
         assert s.scalar(select(func.count(ProcessInstance.id)).where(ProcessInstance.period == "2031")) == 1
+
+
+def test_audit_trail_cannot_be_rewritten_on_postgres(pg, pg_actor):
+    start_review(pg, pg_actor)
+    with pytest.raises(DatabaseError, match="append-only"), pg.session() as s:
+        s.execute(text("DELETE FROM audit_event"))
