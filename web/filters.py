@@ -47,6 +47,8 @@ def show_value(value, key: str, units: dict[str, str]) -> str:
     if key in UNIT_KEYS:
         codes = value if isinstance(value, list) else [value]
         return ", ".join(units.get(str(c), str(c)) for c in codes)
+    if key == "due_at" and isinstance(value, str):
+        return due_text(datetime.fromisoformat(value))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
