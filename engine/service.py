@@ -100,10 +100,7 @@ def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, A
 
 def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
     with db.session() as s:
-        items = worklist.my_work_items(s, actor, include_closed)
-        for item in items:
-            _ = item.instance  # loaded while the session is open
-        return items
+        return worklist.my_work_items(s, actor, include_closed)  # instances loaded by the same query
 
 
 def authenticate(db: Database, login: str, password: str) -> Actor | None:

@@ -9,7 +9,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from . import calendar, clock, roles
 from .errors import EngineError
@@ -105,7 +105,8 @@ def grant_filter(actor: Actor):
 
 def my_work_items(session: Session, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
     """Open work items of the actor's roles and units (and recently closed ones if asked)."""
-    query = select(WorkItem).join(WorkItem.instance).where(WorkItem.org_id == actor.org_id, grant_filter(actor))
+    query = (select(WorkItem).join(WorkItem.instance).options(contains_eager(WorkItem.instance))
+             .where(WorkItem.org_id == actor.org_id, grant_filter(actor)))
     if not include_closed:
         query = query.where(WorkItem.state == "READY")
     return list(session.scalars(query.order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id)))
