@@ -17,10 +17,6 @@ def is_holiday(day: date) -> bool:
     return day in _holidays(day.year)
 
 
-def holiday_name(day: date) -> str | None:
-    return _holidays(day.year).get(day)
-
-
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_holiday(day)
 

@@ -58,13 +58,6 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     return user
 
 
-def get_org(session: Session, code: str) -> Organisation:
-    org = session.scalar(select(Organisation).where(Organisation.code == code))
-    if org is None:
-        raise EngineError(f"Không có tổ chức '{code}'")
-    return org
-
-
 def unit_by_code(session: Session, org_id: int, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.org_id == org_id, Unit.code == code))
 

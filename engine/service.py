@@ -13,17 +13,11 @@ from sqlalchemy import select
 
 from . import audit, deploy, forms, instances, org, tasks, worker, worklist
 from .db import Database
-from .errors import ValidationFailed
+from .errors import NotFound, ValidationFailed
 from .models import ProcessDefinition, ProcessInstance, User, WorkItem
-from .org import Actor, system_actor
+from .org import Actor
 
 PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
-
-__all__ = [
-    "Actor", "system_actor", "ValidationFailed", "init_db", "load_demo", "deploy_file", "deploy_all", "validate_file",
-    "start_instance", "complete_task", "cancel_instance", "fire_due_timers", "my_work_items", "task_context",
-    "actor_for_login", "authenticate", "instance_view", "list_instances", "definitions",
-]
 
 
 def init_db(db: Database) -> None:
@@ -120,7 +114,7 @@ def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any
     with db.session() as s:
         instance = instances.get(s, instance_id)
         if not worklist.can_see_instance(s, actor, instance):
-            raise tasks.NotFound("Không tìm thấy hồ sơ quy trình")
+            raise NotFound("Không tìm thấy hồ sơ quy trình")
         workflow = instances.load(instance)
         return {
             "instance": instance, "definition": instance.definition,
