@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import threading
 from pathlib import Path
 
-from . import service
+from . import deadlines, registry, service
 from .db import Database, database_url
-from .errors import EngineError
-from .org import DEMO_PASSWORD, demo_logins
+from .errors import EngineError, ValidationFailed
+from .plans import DEMO_PASSWORD
 
 
 def _db(args) -> Database:
@@ -27,9 +28,71 @@ def cmd_init_db(args) -> int:
 def cmd_load_demo(args) -> int:
     db = _db(args)
     service.init_db(db)
-    service.load_demo(db)
-    print("Đã nạp tổ chức mẫu và triển khai các quy trình.")
-    _print_logins()
+    loaded = service.load_demo(db)
+    print(f"Đã triển khai các quy trình và nạp {len(loaded)} kế hoạch: {', '.join(loaded)}.")
+    _print_logins(db)
+    return 0
+
+
+def cmd_load_plan(args) -> int:
+    db = _db(args)
+    service.init_db(db)
+    for name in args.files:
+        plan = service.load_plan(db, Path(name), demo_users=args.demo_users)
+        print(f"{plan.plan_key}: đã nạp {name}")
+    return 0
+
+
+def cmd_plans(args) -> int:
+    db = _db(args)
+    rows = service.list_plans(db)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    for row in [] if args.json else rows:
+        print(f"{row['id']}	{row['province']}	{row['title']}")
+    return 0
+
+
+def _registry(args) -> registry.Registry:
+    if args.registry:
+        return registry.load(Path(args.registry))
+    try:
+        return service.plan_registry(_db(args), args.plan)
+    except EngineError:
+        from .simulate import registry_path
+        return registry.load(registry_path(args.plan))
+
+
+def cmd_duties(args) -> int:
+    reg = _registry(args)
+    if args.json:
+        print(json.dumps(reg.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for d in reg.duties:
+        when = deadlines.RECURRENCE_LABELS[d.schedule.recurrence]
+        print(f"{d.id}	{','.join(d.lead_units)}	{when}	{d.schedule.deadline_text or '-'}	{d.process}	{d.title}")
+    return 0
+
+
+def cmd_simulate_year(args) -> int:
+    from .simulate import registry_path, simulate_year
+
+    path = Path(args.registry) if args.registry else registry_path(args.plan)
+    openings, fired = simulate_year(path, args.year)
+    carried = [o for o in openings if o.opens_on.year < args.year]
+    openings = [o for o in openings if o.opens_on.year == args.year]
+    if args.json:
+        print(json.dumps([o.as_dict() for o in openings], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'Nhiệm vụ':<14} {'Đơn vị':<8} {'Kỳ':<8} {'Mở ngày':<10} {'Hạn':<18} {'Quy trình':<22} Tên nhiệm vụ")
+    for o in openings:
+        due = deadlines.due_phrase(o.due_at)
+        print(f"{o.duty_id:<14} {o.unit:<8} {o.period:<8} {o.opened_on:%d/%m/%Y} {due:<18} {o.process:<22} "
+              f"{o.duty_name}")
+    print(f"— {len(openings)} nhiệm vụ được mở trong năm {args.year}; {fired} lần chạy hẹn giờ (nhắc hạn, quá hạn).")
+    if carried:
+        print(f"  (không liệt kê {len(carried)} nhiệm vụ của kỳ trước, cửa sổ mở từ năm {args.year - 1}, "
+              f"được mở bù ngày 01/01/{args.year})")
     return 0
 
 
@@ -66,7 +129,9 @@ def cmd_validate(args) -> int:
 def cmd_run_timers(args) -> int:
     db = _db(args)
     if args.once:
-        print(f"fired timers of {service.fire_due_timers(db)} instance(s)")
+        from .worker import tick
+        opened, fired = tick(db)
+        print(f"opened {opened} instance(s); fired timers of {fired} instance(s)")
         return 0
     from .worker import run_forever
     run_forever(db, args.interval)
@@ -93,15 +158,18 @@ def cmd_serve(args) -> int:
         from .worker import run_forever
         threading.Thread(target=run_forever, args=(db, args.interval), daemon=True, name="timers").start()
     print(f"cchc-flow đang chạy tại http://{args.host}:{args.port}/  (Ctrl+C để dừng)")
-    _print_logins()
+    _print_logins(db)
     waitress.serve(app, host=args.host, port=args.port, threads=8)
     return 0
 
 
-def _print_logins() -> None:
-    print(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-    for login, what in demo_logins():
-        print(f"  {login:<18} {what}")
+def _print_logins(db: Database) -> None:
+    orgs = service.organisations(db)
+    print(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}); chọn Sở Y tế khi đăng nhập:")
+    for code, name in orgs:
+        logins = [login for login, _ in service.demo_logins(db, code)]
+        shown = ", ".join(logins[:6]) + (f" … ({len(logins)} tài khoản)" if len(logins) > 6 else "")
+        print(f"  {name} [{code}]: {shown}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init-db", help="create the tables").set_defaults(func=cmd_init_db)
     sub.add_parser("load-demo", help="demo organisation + deploy all processes").set_defaults(func=cmd_load_demo)
+    p = sub.add_parser("load-plan", help="validate and load duty registries (processes/plans/*.yaml)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--demo-users", action="store_true", help="also create the demo accounts")
+    p.set_defaults(func=cmd_load_plan)
+    p = sub.add_parser("plans", help="list the loaded plans (id, province, title)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plans)
+    p = sub.add_parser("duties", help="print a plan's duty registry as loaded")
+    p.add_argument("--plan", required=True)
+    p.add_argument("--registry", help="validate this registry file instead of the loaded plan")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_duties)
+    p = sub.add_parser("simulate-year", help="fast-forward a throw-away database through a year; print openings")
+    p.add_argument("--plan", required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--registry", help="registry file (default: the plan's file in processes/plans)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_simulate_year)
     p = sub.add_parser("deploy", help="deploy BPMN files (default: every file in processes/)")
     p.add_argument("files", nargs="*")
     p.add_argument("--actor", default="cli")
@@ -133,9 +219,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("spiff", "SpiffWorkflow", "alembic"):  # every task state change at INFO drowns the output
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
     except EngineError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1

@@ -66,8 +66,23 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
-        with self.engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.begin() as connection:
+                command.upgrade(_alembic_config(connection), "head")
+            return
+        # SQLite alters a table by copying it (Alembic batch mode), which foreign-key enforcement would block;
+        # the pragma only takes effect outside a transaction, and the check after proves nothing was orphaned.
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection  # outside SQLAlchemy's transaction, so it applies
+            raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    command.upgrade(_alembic_config(connection), "head")
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
 
     def drop_all(self) -> None:
         """Drop every table, the Alembic version table included (tests only)."""

@@ -44,10 +44,13 @@ class Unit(Base):
 
 
 class User(Base):
+    """A person of one organisation; logins are unique within it (each Sở names its own accounts)."""
+
     __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("org_id", "login", name="uq_user_org_login"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    login: Mapped[str] = mapped_column(String(80), unique=True)
+    login: Mapped[str] = mapped_column(String(80))
     full_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(100), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -69,6 +72,23 @@ class RoleGrant(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     user: Mapped[User] = relationship(back_populates="grants")
     unit: Mapped[Unit] = relationship()
+
+
+class Plan(Base):
+    """A loaded duty registry (one CCHC plan); the scheduler opens instances from its duties."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_key: Mapped[str] = mapped_column(String(40), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    province: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    registry_json: Mapped[str] = mapped_column(Text)  # the validated registry, as loaded
+    active_from: Mapped[datetime]  # duties whose deadline is earlier are not opened (no backlog on load)
+    loaded_at: Mapped[datetime]
+    organisation: Mapped[Organisation] = relationship()
 
 
 class ProcessDefinition(Base):
@@ -162,3 +182,28 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(server_default=text("CURRENT_TIMESTAMP"))
     summary: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Evidence(Base):
+    """A piece of evidence (tài liệu kiểm chứng) for one criterion of an index self-assessment instance: an
+    uploaded file (content stored here) or a link. Never deleted; withdrawing hides it from coverage and export."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_instance_criterion", "instance_id", "criterion_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    criterion_code: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(40))
+    batch: Mapped[int | None] = mapped_column(Integer)  # 1, 2, 3 … during a collection batch; None = ad hoc
+    kind: Mapped[str] = mapped_column(String(10))  # file / link
+    title: Mapped[str] = mapped_column(String(500))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(deferred=True)  # LargeBinary; loaded only when downloaded
+    url: Mapped[str | None] = mapped_column(String(2000))
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime]
+    withdrawn: Mapped[bool] = mapped_column(default=False)

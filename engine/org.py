@@ -1,4 +1,4 @@
-"""Organisations, units, users and role grants; the demo Sở Y tế."""
+"""Organisations, units, users and role grants (plans load their organisations: engine.plans)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,10 @@ def actor_for(session: Session, user: User) -> Actor:
     return Actor(user.id, user.login, user.full_name, user.org_id, user.unit.code, grants)
 
 
-def authenticate(session: Session, login: str, password: str) -> User | None:
-    """The active user with this login and password, else None."""
-    user = session.scalar(select(User).where(User.login == login.strip().lower()))
+def authenticate(session: Session, org_code: str, login: str, password: str) -> User | None:
+    """The active user of organisation `org_code` with this login and password, else None."""
+    user = session.scalar(select(User).join(Organisation, User.org_id == Organisation.id).where(
+        Organisation.code == org_code, User.login == login.strip().lower()))
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         return None
     return user
@@ -92,55 +93,10 @@ def add_user(session: Session, org: Organisation, login: str, full_name: str, un
     return user
 
 
-DEMO_ORG = ("syt-demo", "Sở Y tế tỉnh Thừa Thiên Huế (demo)", "Thừa Thiên Huế")
-DEMO_UNITS = [
-    ("BGD", "Ban Giám đốc Sở", "leadership"),
-    ("VP", "Văn phòng Sở", "department"),
-    ("TTRA", "Thanh tra Sở", "department"),
-    ("TCCB", "Phòng Tổ chức cán bộ", "department"),
-    ("KHTC", "Phòng Kế hoạch - Tài chính", "department"),
-    ("NVY", "Phòng Nghiệp vụ Y", "department"),
-    ("NVD", "Phòng Nghiệp vụ Dược", "department"),
-    ("CDC", "Trung tâm Kiểm soát bệnh tật", "affiliated"),
-    ("TTGDYK", "Trung tâm Giám định y khoa", "affiliated"),
-]
-DEMO_PASSWORD = "demo@2026"
-_STAFF = [  # login, full name, title, unit
-    ("tt.truongphong", "Nguyễn Văn Thanh", "Chánh Thanh tra", "TTRA"),
-    ("tt.chuyenvien", "Trần Thị Hương", "Chuyên viên", "TTRA"),
-    ("vp.chuyenvien", "Lê Minh Đức", "Chuyên viên", "VP"),
-    ("tccb.chuyenvien", "Phạm Thu Trang", "Chuyên viên", "TCCB"),
-    ("khtc.chuyenvien", "Hoàng Quốc Bảo", "Chuyên viên", "KHTC"),
-    ("nvy.chuyenvien", "Võ Thị Ngọc Ánh", "Chuyên viên", "NVY"),
-    ("nvd.chuyenvien", "Đặng Văn Lực", "Chuyên viên", "NVD"),
-    ("cdc.chuyenvien", "Bùi Thị Lan", "Chuyên viên", "CDC"),
-]
+def organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.id)))
 
 
-def load_demo(session: Session) -> Organisation:
-    """Create the demo Sở Y tế with its units and accounts (idempotent)."""
-    existing = session.scalar(select(Organisation).where(Organisation.code == DEMO_ORG[0]))
-    if existing is not None:
-        return existing
-    org = Organisation(code=DEMO_ORG[0], name=DEMO_ORG[1], province=DEMO_ORG[2])
-    session.add(org)
-    for order, (code, name, kind) in enumerate(DEMO_UNITS):
-        session.add(Unit(organisation=org, code=code, name=name, kind=kind, sort_order=order))
-    session.flush()
-    add_user(session, org, "giamdoc", "Trần Kiên Hảo", "BGD", DEMO_PASSWORD,
-             [(roles.APPROVER, "BGD")], title="Giám đốc Sở")
-    for login, name, title, unit in _STAFF:
-        add_user(session, org, login, name, unit, DEMO_PASSWORD,
-                 [(roles.LEAD_UNIT, unit), (roles.SUPPORTING_UNIT, unit)], title=title)
-    add_user(session, org, "admin", "Quản trị hệ thống", "VP", DEMO_PASSWORD,
-             [(roles.ADMIN, "VP"), (roles.MODELLER, "VP")], title="Quản trị")
-    session.flush()
-    return org
-
-
-def demo_logins() -> list[tuple[str, str]]:
-    """(login, description) of the demo accounts, for printing at start-up."""
-    rows = [("giamdoc", "Giám đốc Sở — phê duyệt")]
-    rows += [(login, f"{title} — {unit}") for login, _n, title, unit in _STAFF]
-    rows.append(("admin", "Quản trị / thiết kế quy trình"))
-    return rows
+def user_by_login(session: Session, org_code: str, login: str) -> User | None:
+    return session.scalar(select(User).join(Organisation, User.org_id == Organisation.id).where(
+        Organisation.code == org_code, User.login == login))

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import audit, deploy, forms, instances, org, tasks, worker, worklist
+from . import audit, deploy, forms, instances, org, plans, registry, schedule, tasks, worker, worklist
 from .db import Database
 from .errors import NotFound, ValidationFailed
-from .models import ProcessDefinition, ProcessInstance, User, WorkItem
+from .models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
 from .org import Actor
 
 PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
@@ -25,11 +25,58 @@ def init_db(db: Database) -> None:
     db.migrate()
 
 
-def load_demo(db: Database) -> None:
-    """Demo organisation and every process in processes/ deployed."""
-    with db.session() as s:
-        org.load_demo(s)
+def load_demo(db: Database, active_from: datetime | None = None) -> list[str]:
+    """Every process in processes/ deployed and every plan of processes/plans loaded as its own organisation,
+    with demo accounts (password plans.DEMO_PASSWORD). Idempotent. Returns the plan ids."""
     deploy_all(db)
+    loaded = []
+    for path in registry.plan_files():
+        loaded.append(load_plan(db, path, demo_users=True, active_from=active_from).plan_key)
+    return loaded
+
+
+def load_plan(db: Database, path: Path, demo_users: bool = False, active_from: datetime | None = None):
+    """Validate a duty registry (units, deadlines, and that every duty's process is deployed) and load it."""
+    with db.session() as s:
+        reg = registry.load(path)
+        deployed = {d.process_key for d in s.scalars(select(ProcessDefinition))}
+        problems = registry.check_processes(reg, deployed)
+        if problems:
+            raise ValidationFailed(problems)
+        return plans.load_plan(s, path, demo_users=demo_users, active_from=active_from)
+
+
+def list_plans(db: Database) -> list[dict[str, Any]]:
+    """The loaded plans: id, province, title, organisation, duty count."""
+    with db.session() as s:
+        return [{"id": p.plan_key, "province": p.province, "title": p.title, "org_code": p.organisation.code,
+                 "org_name": p.organisation.name, "duties": len(plans.registry_of(p).duties),
+                 "source_file": p.source_file} for p in plans.plans(s)]
+
+
+def plan_registry(db: Database, plan_key: str) -> registry.Registry:
+    with db.session() as s:
+        return plans.registry_of(plans.get_plan(s, plan_key))
+
+
+def run_scheduler(db: Database, now: datetime | None = None,
+                  plan_keys: set[str] | None = None) -> list[schedule.Opening]:
+    """Open the instances whose window is open now (idempotent), for every plan or those in `plan_keys`."""
+    return schedule.run(db, now, plan_keys)
+
+
+def organisations(db: Database) -> list[tuple[str, str]]:
+    """(code, name) of every organisation, in loading order."""
+    with db.session() as s:
+        return [(o.code, o.name) for o in org.organisations(s)]
+
+
+def demo_logins(db: Database, org_code: str) -> list[tuple[str, str]]:
+    """(login, 'title — unit code') of an organisation's accounts, for start-up hints and tests."""
+    with db.session() as s:
+        users = s.scalars(select(User).join(Organisation, User.org_id == Organisation.id)
+                          .where(Organisation.code == org_code).order_by(User.id))
+        return [(u.login, f"{u.title} — {u.unit.code}") for u in users]
 
 
 def deploy_file(db: Database, path: Path, actor: str = "system") -> tuple[ProcessDefinition, bool]:
@@ -97,15 +144,21 @@ def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> l
         return worklist.my_work_items(s, actor, include_closed)  # instances loaded by the same query
 
 
-def authenticate(db: Database, login: str, password: str) -> Actor | None:
+def authenticate(db: Database, org_code: str, login: str, password: str) -> Actor | None:
     with db.session() as s:
-        user = org.authenticate(s, login, password)
+        user = org.authenticate(s, org_code, login, password)
         return org.actor_for(s, user) if user else None
 
 
-def actor_for_login(db: Database, login: str) -> Actor | None:
+def actor_for_login(db: Database, login: str, org_code: str) -> Actor | None:
     with db.session() as s:
-        user = s.scalar(select(User).where(User.login == login))
+        user = org.user_by_login(s, org_code, login)
+        return org.actor_for(s, user) if user and user.active else None
+
+
+def actor_for_user(db: Database, user_id: int) -> Actor | None:
+    with db.session() as s:
+        user = s.get(User, user_id)
         return org.actor_for(s, user) if user and user.active else None
 
 

@@ -1,4 +1,5 @@
-"""The timer worker: fires due BPMN timers, one transaction per instance; safe with several workers."""
+"""The worker: opens scheduled duties and fires due BPMN timers, one transaction per instance; safe with several
+workers (instances are unique per duty, unit and period; timers are claimed with SKIP LOCKED)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
-from . import audit, clock, instances, timers
+from . import audit, clock, instances, schedule, timers
 from .db import Database
 from .models import ProcessInstance
 
@@ -48,10 +49,21 @@ def fire_due_timers(db: Database, now: datetime | None = None, limit: int = 1000
     return done
 
 
+def tick(db: Database, now: datetime | None = None, plan_keys: set[str] | None = None) -> tuple[int, int]:
+    """One worker round: open the duties whose window is open, then fire due timers. Returns (opened, fired)."""
+    opened = schedule.run(db, now, plan_keys)
+    fired = fire_due_timers(db, now)
+    return len(opened), fired
+
+
 def run_forever(db: Database, interval: float = 30.0) -> None:
-    """Worker loop: fire due timers every `interval` seconds until interrupted."""
+    """Worker loop: a tick every `interval` seconds until interrupted."""
     while True:
-        fired = fire_due_timers(db)
-        if fired:
-            log.info("fired timers of %d instance(s)", fired)
+        try:
+            opened, fired = tick(db)
+        except Exception:  # a bad round must not stop the worker; the next one retries
+            log.exception("worker round failed")
+            opened = fired = 0
+        if opened or fired:
+            log.info("opened %d instance(s), fired timers of %d instance(s)", opened, fired)
         _time.sleep(interval)

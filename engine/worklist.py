@@ -97,6 +97,18 @@ def status(item: WorkItem, now: datetime | None = None) -> str:
     return DONE_LATE if due is not None and closed is not None and closed >= due else DONE_ON_TIME
 
 
+def instance_status(instance: ProcessInstance, now: datetime | None = None) -> str:
+    """One of the four deadline states of a duty instance: running against its due date, or when it ended.
+    A cancelled instance has no deadline state (empty string)."""
+    if instance.status == "cancelled":
+        return ""
+    due = clock.from_db(instance.due_at)
+    if instance.status == "running":
+        return OVERDUE if due is not None and (now or clock.now()) >= due else ON_TIME
+    ended = clock.from_db(instance.completed_at)
+    return DONE_LATE if due is not None and ended is not None and ended >= due else DONE_ON_TIME
+
+
 def grant_filter(actor: Actor):
     """SQL condition: work items whose (role, unit) the actor holds."""
     pairs = [and_(WorkItem.role == role, WorkItem.unit_code == unit) for role, unit in actor.grants]

@@ -1,7 +1,8 @@
-"""Fixtures for the BDD features: the same ones as tests/ (demo database per test, FakeClock, actors by login).
+"""Fixtures and shared steps for the BDD features.
 
-pytest loads tests/conftest.py only for tests under tests/, so its fixtures are re-exported here; the star import
-keeps this file in step when fixtures are added there (e.g. the session-wide demo database template)."""
+pytest loads tests/conftest.py only for tests under tests/, so its fixtures are re-exported here; the star imports
+keep this file in step when fixtures are added there. features/common_steps.py holds the steps every plan feature
+uses (clock, scheduler, people, duties, deadline states)."""
 
 import sys
 from pathlib import Path
@@ -10,4 +11,5 @@ ROOT = str(Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:  # pyproject's `pythonpath = ["."]` normally does this already
     sys.path.insert(0, ROOT)
 
+from features.common_steps import *  # noqa: E402, F403
 from tests.conftest import *  # noqa: E402, F403

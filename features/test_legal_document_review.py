@@ -1,7 +1,7 @@
 """Steps for legal_document_review.feature: every step goes through engine.service, time moves with the FakeClock.
 
 People and units are named as users say them ("chuyên viên Thanh tra Sở", "Giám đốc Sở", "Phòng Nghiệp vụ Y");
-names resolve to codes and logins through service.unit_names and the demo accounts (engine.org.demo_logins).
+names resolve to codes and logins through service.unit_names and the demo accounts (service.demo_logins).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 from parse import with_pattern
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import clock, org, service, worklist
+from engine import clock, service, worklist
+from tests.conftest import DEMO_ORG
 
 scenarios("legal_document_review.feature")
 
@@ -74,7 +75,7 @@ class People:
         # "chuyên viên Thanh tra Sở" -> tt.chuyenvien; a title held by one account ("Giám đốc Sở") -> that login.
         self.logins: dict[str, str] = {}
         titles: dict[str, list[str]] = {}
-        for login, description in org.demo_logins():
+        for login, description in service.demo_logins(db, DEMO_ORG):
             title, _, unit = description.partition(" — ")
             titles.setdefault(title.lower(), []).append(login)
             if unit in self.units:

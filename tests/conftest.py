@@ -35,7 +35,7 @@ def demo_template(tmp_path_factory) -> Path:
     previous = clock.install(fake)
     database = Database(f"sqlite:///{path}")
     service.init_db(database)
-    service.load_demo(database)
+    service.load_demo(database)  # every plan of processes/plans, each its own organisation
     database.engine.dispose()  # closing the last connection folds the WAL into the file we copy
     clock.install(previous)
     return path
@@ -56,11 +56,14 @@ def db(db_url, fake_clock) -> Database:
     database.engine.dispose()
 
 
+DEMO_ORG = "syt-hue"  # the organisation of the Huế plan: most tests act there
+
+
 @pytest.fixture
 def actor(db):
-    """actor('tt.chuyenvien') -> engine Actor of that demo login."""
-    def get(login: str):
-        found = service.actor_for_login(db, login)
-        assert found is not None, login
+    """actor('tt.chuyenvien') -> engine Actor of that demo login (Huế; another Sở with org='syt-…')."""
+    def get(login: str, org: str = DEMO_ORG):
+        found = service.actor_for_login(db, login, org)
+        assert found is not None, (login, org)
         return found
     return get

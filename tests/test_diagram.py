@@ -20,7 +20,8 @@ def client(db, db_url):
 def login(client, name: str) -> None:
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"csrf_token": token, "login": name, "password": PASSWORD})
+    response = client.post("/login", data={"csrf_token": token, "org": "syt-hue", "login": name,
+                                         "password": PASSWORD})
     assert response.status_code in (302, 303), response.status_code
 
 

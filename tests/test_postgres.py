@@ -37,7 +37,7 @@ def pg(fake_clock):
 
 @pytest.fixture
 def pg_actor(pg):
-    return lambda login: service.actor_for_login(pg, login)
+    return lambda login: service.actor_for_login(pg, login, "syt-hue")
 
 
 def test_full_run_on_postgres(pg, pg_actor):

@@ -29,9 +29,9 @@ def token(html: str) -> str:
     return match.group(1)
 
 
-def login(client, name: str, password: str = PASSWORD):
+def login(client, name: str, password: str = PASSWORD, org: str = "syt-hue"):
     page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"csrf_token": token(page), "login": name, "password": password})
+    return client.post("/login", data={"csrf_token": token(page), "org": org, "login": name, "password": password})
 
 
 def test_login_page_is_vietnamese(client):
@@ -42,7 +42,7 @@ def test_login_page_is_vietnamese(client):
 def test_wrong_password_is_refused(client):
     response = login(client, "tt.chuyenvien", "sai-mat-khau")
     assert response.status_code == 401
-    assert "Sai tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
+    assert "Sai đơn vị, tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302  # still anonymous
 
 
@@ -54,7 +54,7 @@ def test_pages_need_login(client):
 def test_login_does_not_redirect_off_site(client):
     page = client.get("/login").get_data(as_text=True)
     response = client.post("/login?next=//evil.example/x", data={
-        "csrf_token": token(page), "login": "tt.chuyenvien", "password": PASSWORD})
+        "csrf_token": token(page), "org": "syt-hue", "login": "tt.chuyenvien", "password": PASSWORD})
     assert response.headers["Location"] == "/"
 
 
@@ -156,3 +156,23 @@ def test_start_page_starts_an_instance_for_my_unit_only(client, db):
     assert again.status_code == 400 and "đã được khởi tạo" in again.get_data(as_text=True)
     rows = service.list_instances(db)
     assert [(r.lead_unit_code, r.period) for r in rows] == [("TTRA", "2026")]
+
+
+def test_each_plan_is_a_sở_to_log_in_to(client):
+    page = client.get("/login").get_data(as_text=True)
+    for name in ("Sở Y tế tỉnh Thừa Thiên Huế", "Sở Y tế tỉnh Quảng Ngãi", "Sở Y tế tỉnh Thanh Hóa"):
+        assert name in page
+    # The same login names a different person in another Sở: Văn phòng's chuyên viên in Đồng Nai.
+    assert login(client, "vp.chuyenvien", org="syt-dong-nai").status_code == 302
+    assert "Văn phòng Sở" in client.get("/").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": token(client.get("/").get_data(as_text=True))})
+    assert login(client, "vp.chuyenvien", org="syt-khong-co").status_code == 401
+
+
+def test_a_session_of_one_sở_sees_nothing_of_another(client, db, actor):
+    from tests.helpers import start_review
+
+    inst = start_review(db, actor)
+    assert login(client, "tt.chuyenvien", org="syt-thanh-hoa").status_code == 302
+    assert client.get(f"/instances/{inst.id}").status_code == 404
+    assert "Khởi động rà soát" not in client.get("/").get_data(as_text=True)

@@ -16,11 +16,11 @@ class WebUser(UserMixin):
         self.actor = actor
 
     def get_id(self) -> str:
-        return self.actor.login
+        return str(self.actor.user_id)
 
 
-def load_user(db, login: str):
-    actor = service.actor_for_login(db, login)
+def load_user(db, user_id: str):
+    actor = service.actor_for_user(db, int(user_id)) if user_id.isdigit() else None
     return WebUser(actor) if actor else None
 
 
@@ -28,21 +28,29 @@ def actor() -> Actor:
     return current_user.actor
 
 
+ORG_COOKIE = "cchc_org"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    db = current_app.extensions["cchc_db"]
+    orgs = service.organisations(db)
+    chosen = request.form.get("org") or request.cookies.get(ORG_COOKIE) or (orgs[0][0] if orgs else "")
     if request.method == "POST":
-        db = current_app.extensions["cchc_db"]
-        found = service.authenticate(db, request.form.get("login", ""), request.form.get("password", ""))
+        found = service.authenticate(db, chosen, request.form.get("login", ""), request.form.get("password", ""))
         if found is None:
-            flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
-            return render_template("login.html", login=request.form.get("login", "")), 401
+            flash("Sai đơn vị, tên đăng nhập hoặc mật khẩu.", "error")
+            return render_template("login.html", login=request.form.get("login", ""), orgs=orgs, chosen=chosen), 401
         login_user(WebUser(found))
         target = request.args.get("next", "")
         # Only local paths: an open redirect would let a phishing link bounce through our login page.
         if not target.startswith("/") or target.startswith("//"):
             target = url_for("work.worklist")
-        return redirect(target)
-    return render_template("login.html", login="")
+        response = redirect(target)
+        # Remember the Sở for the next login (not a secret: it only preselects the list).
+        response.set_cookie(ORG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        return response
+    return render_template("login.html", login="", orgs=orgs, chosen=chosen)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -135,8 +135,9 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"legal_review_{name}.png"), full_page=True)
 
 
-def login(page, base: str, username: str) -> None:
+def login(page, base: str, username: str, org: str = "Sở Y tế tỉnh Thừa Thiên Huế") -> None:
     page.goto(f"{base}/login")
+    page.get_by_label("Sở Y tế").select_option(label=org)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()

@@ -1,0 +1,559 @@
+"""Evidence (tài liệu kiểm chứng) of the annual CCHC index self-assessment, per criterion, and the self-score.
+
+The process `index_self_assessment` carries its criteria set in the instance data (`criteria`, resolved by
+engine.criteria with each criterion's `owner_unit`). Units add files or links to the criteria they own while the
+instance runs; the focal (lead) unit may add to any criterion. Files are checked by extension *and* content
+(PDF, DOCX, XLSX, PNG, JPEG; at most 10 MB) and stored in the `evidence` table with their sha256. Evidence is never
+deleted: withdrawing hides it from coverage and export, and every add or withdrawal is in the audit trail.
+
+The self-score (`self_score` task) is checked here, not by JSON Schema: each criterion scored 0..max_points in
+steps of 0.25, with an explanation wherever the criterion has no evidence. `complete_self_score` checks and then
+completes the task; `export_xlsx` writes the score sheet and the evidence list for the appraisal dossier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit, clock, instances, roles, tasks, worklist
+from .criteria import SCORE_STEP, is_step
+from .errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
+from .models import Evidence, ProcessInstance, WorkItem
+from .org import Actor, unit_names
+
+if TYPE_CHECKING:
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.worksheet import Worksheet
+
+PROCESS_KEY = "index_self_assessment"
+SELF_SCORE_TASK = "self_score"
+BATCH_TASKS = ("collect_evidence", "review_batch")
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_URL_LENGTH = 2000
+MAX_TITLE_LENGTH = 500
+MAX_FILENAME_LENGTH = 255
+
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Instance data
+
+
+def _workflow_data(workflow: BpmnWorkflow) -> Mapping[str, Any]:
+    """The instance's start data (criteria, batches, units): the root task's data."""
+    return workflow.task_tree.data
+
+
+def criteria_of(workflow: BpmnWorkflow) -> list[dict[str, Any]]:
+    """The resolved criteria the instance was started with (empty if none)."""
+    return list(_workflow_data(workflow).get("criteria") or [])
+
+
+def current_batch(workflow: BpmnWorkflow) -> int | None:
+    """The batch being collected or reviewed (1, 2, 3 …), or None outside the batches (ad hoc evidence)."""
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        if task.task_spec.bpmn_id in BATCH_TASKS and task.data.get("batch_number"):
+            return int(task.data["batch_number"])
+    return None
+
+
+def latest_self_score(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The data of the most recently completed `self_score` task ({} before the first scoring)."""
+    done = [t for t in workflow.tasks.values()
+            if getattr(t.task_spec, "bpmn_id", None) == SELF_SCORE_TASK and t.state == TaskState.COMPLETED]
+    if not done:
+        return {}
+    return dict(max(done, key=lambda t: (t.depth, t.last_state_change)).data)
+
+
+def _code_key(code: str) -> tuple:
+    """Natural order of criterion codes: 1.2 before 1.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Access
+
+
+def _instance(session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
+    """The actor's organisation's self-assessment instance `instance_id`; NotFound otherwise."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None or instance.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    if instance.process_key != PROCESS_KEY:
+        raise EngineError("Hồ sơ này không phải hồ sơ tự đánh giá Chỉ số CCHC")
+    return instance
+
+
+def _is_focal(actor: Actor, instance: ProcessInstance) -> bool:
+    """Does the actor hold the lead role of the instance's focal unit?"""
+    return actor.holds(roles.LEAD_UNIT, instance.lead_unit_code)
+
+
+def _check_visible(session: Session, actor: Actor, instance: ProcessInstance,
+                   criteria: list[dict[str, Any]]) -> None:
+    """Participants of the instance (focal, owners of criteria, approver, admins) see its evidence."""
+    owners = {c.get("owner_unit") for c in criteria}
+    if worklist.can_see_instance(session, actor, instance) or owners & actor.unit_codes:
+        return
+    raise NotFound("Không tìm thấy hồ sơ quy trình")
+
+
+def adding_unit(actor: Actor, instance: ProcessInstance, criterion: dict[str, Any]) -> str | None:
+    """The unit on whose behalf `actor` may add evidence to `criterion`: its owner unit if the actor holds the
+    supporting role there, else the focal (lead) unit if the actor holds the lead role; None if neither."""
+    owner = criterion.get("owner_unit")
+    if owner and actor.holds(roles.SUPPORTING_UNIT, owner):
+        return str(owner)
+    if _is_focal(actor, instance):
+        return instance.lead_unit_code
+    return None
+
+
+def _open_for_adding(session: Session, actor: Actor, instance_id: int,
+                     criterion_code: str) -> tuple[ProcessInstance, dict[str, Any], str, int | None]:
+    """(instance, criterion, unit code, batch) for a new piece of evidence, or the reason it may not be added."""
+    instance = _instance(session, actor, instance_id)
+    workflow = instances.load(instance)
+    criteria = criteria_of(workflow)
+    _check_visible(session, actor, instance, criteria)
+    if instance.status != "running":
+        raise Conflict("Hồ sơ tự đánh giá đã kết thúc; không thể bổ sung tài liệu kiểm chứng")
+    code = (criterion_code or "").strip()
+    criterion = next((c for c in criteria if c.get("code") == code), None)
+    if criterion is None:
+        raise NotFound(f"Không có tiêu chí '{code}' trong bộ tiêu chí của hồ sơ")
+    unit = adding_unit(actor, instance, criterion)
+    if unit is None:
+        raise Forbidden(f"Chỉ đơn vị phụ trách tiêu chí {code} ({criterion.get('owner_unit')}) hoặc đơn vị đầu mối "
+                        f"({instance.lead_unit_code}) được cung cấp tài liệu kiểm chứng cho tiêu chí này")
+    return instance, criterion, unit, current_batch(workflow)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Checks
+
+
+def clean_filename(filename: str) -> str:
+    """The file's own name (no directories, no control characters, NFC), at most 255 characters."""
+    name = unicodedata.normalize("NFC", str(filename or "")).replace("\\", "/").split("/")[-1]
+    name = _CONTROL.sub("", name).strip().strip(".")  # no hidden or dot-only names
+    if len(name) > MAX_FILENAME_LENGTH:
+        suffix = PurePosixPath(name).suffix[:10]
+        name = name[: MAX_FILENAME_LENGTH - len(suffix)] + suffix
+    return name
+
+
+def _zip_names(data: bytes) -> list[str] | None:
+    """Member names of a ZIP archive (without decompressing anything), or None if it is not one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+
+
+def _matches(extension: str, data: bytes) -> bool:
+    """Does the content look like what its extension says?"""
+    if extension == ".pdf":
+        return data.startswith(b"%PDF-")
+    if extension == ".png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension in (".jpg", ".jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    folder = {".docx": "word/", ".xlsx": "xl/"}[extension]
+    names = _zip_names(data) if data.startswith(b"PK\x03\x04") else None
+    return names is not None and "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+
+
+def check_file(filename: str, data: bytes) -> tuple[str, str]:
+    """(clean file name, content type) of an acceptable upload; EngineError with the reason otherwise."""
+    name = clean_filename(filename)
+    if not name:
+        raise EngineError("Tên tệp không hợp lệ")
+    if not data:
+        raise EngineError(f"Tệp '{name}' rỗng, không có nội dung")
+    if len(data) > MAX_FILE_BYTES:
+        raise EngineError(f"Tệp '{name}' quá lớn ({len(data) / 1024 / 1024:.1f} MB); tối đa 10 MB mỗi tệp")
+    extension = PurePosixPath(name).suffix.lower()
+    if extension not in CONTENT_TYPES:
+        raise EngineError(f"Không chấp nhận tệp '{name}': chỉ nhận tệp {ALLOWED_LABEL}")
+    if not _matches(extension, data):
+        raise EngineError(f"Nội dung tệp '{name}' không phải tệp {extension[1:].upper()} hợp lệ "
+                          "(đuôi tệp không khớp với nội dung)")
+    if extension in (".docx", ".xlsx") and any(n.endswith("vbaProject.bin") for n in _zip_names(data) or []):
+        raise EngineError(f"Không chấp nhận tệp '{name}' có chứa macro")
+    return name, CONTENT_TYPES[extension]
+
+
+def check_url(url: str) -> str:
+    """The link, if it is an http(s) address; EngineError otherwise."""
+    value = (url or "").strip()
+    if not value:
+        raise EngineError("Chưa nhập đường link")
+    if len(value) > MAX_URL_LENGTH:
+        raise EngineError(f"Đường link quá dài (tối đa {MAX_URL_LENGTH} ký tự)")
+    if _CONTROL.search(value) or any(ch.isspace() for ch in value):
+        raise EngineError("Đường link không được chứa khoảng trắng hoặc ký tự điều khiển")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise EngineError("Đường link không hợp lệ") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise EngineError("Chỉ chấp nhận đường link bắt đầu bằng http:// hoặc https://")
+    return value
+
+
+def _title(title: str, fallback: str = "") -> str:
+    """A one-line title (control characters and runs of spaces folded), `fallback` when empty."""
+    text = " ".join(_CONTROL.sub(" ", str(title or "")).split()) or fallback
+    if len(text) > MAX_TITLE_LENGTH:
+        raise EngineError(f"Tiêu đề quá dài (tối đa {MAX_TITLE_LENGTH} ký tự)")
+    return text
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Adding, withdrawing, listing
+
+
+def add_file(session: Session, actor: Actor, instance_id: int, criterion_code: str, filename: str, data: bytes,
+             title: str = "") -> Evidence:
+    """Store an uploaded file as evidence for a criterion of a running self-assessment.
+
+    Only the criterion's owner unit or the focal unit may add. Raises NotFound (instance/criterion), Forbidden
+    (unit), Conflict (instance ended) or EngineError (type, content, size); nothing is stored then."""
+    instance, criterion, unit, batch = _open_for_adding(session, actor, instance_id, criterion_code)
+    name, content_type = check_file(filename, data)
+    row = Evidence(
+        org_id=instance.org_id, instance_id=instance.id, criterion_code=criterion["code"], unit_code=unit,
+        batch=batch, kind="file", title=_title(title, PurePosixPath(name).stem or name), filename=name,
+        content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=bytes(data),
+        url=None, uploaded_by=actor.login, uploaded_at=clock.to_db(clock.now()), withdrawn=False,
+    )
+    return _store(session, instance, row, actor)
+
+
+def add_link(session: Session, actor: Actor, instance_id: int, criterion_code: str, url: str,
+             title: str) -> Evidence:
+    """Record an http(s) link (bài báo, video, trang thông tin …) as evidence for a criterion; same rules as
+    add_file, and a title is required."""
+    instance, criterion, unit, batch = _open_for_adding(session, actor, instance_id, criterion_code)
+    link = check_url(url)
+    text = _title(title)
+    if not text:
+        raise EngineError("Cần nhập tiêu đề cho đường link")
+    row = Evidence(
+        org_id=instance.org_id, instance_id=instance.id, criterion_code=criterion["code"], unit_code=unit,
+        batch=batch, kind="link", title=text, filename=None, content_type=None, size=None, sha256=None,
+        content=None, url=link, uploaded_by=actor.login, uploaded_at=clock.to_db(clock.now()), withdrawn=False,
+    )
+    return _store(session, instance, row, actor)
+
+
+def _store(session: Session, instance: ProcessInstance, row: Evidence, actor: Actor) -> Evidence:
+    """Insert a checked evidence row and its audit event."""
+    session.add(row)
+    session.flush()
+    what = row.filename if row.kind == "file" else row.url
+    audit.record(session, "evidence_add", actor.login, instance_id=instance.id, org_id=instance.org_id,
+                 summary=f"Tài liệu kiểm chứng tiêu chí {row.criterion_code}: {row.title} ({what})",
+                 payload={"evidence_id": row.id, "criterion_code": row.criterion_code, "unit_code": row.unit_code,
+                          "batch": row.batch, "kind": row.kind, "filename": row.filename, "url": row.url,
+                          "size": row.size, "sha256": row.sha256})
+    return row
+
+
+def withdraw(session: Session, actor: Actor, evidence_id: int, reason: str = "") -> Evidence:
+    """Withdraw a piece of evidence (it stays stored, flagged, and leaves coverage and export).
+
+    Allowed to the unit that added it and to the focal unit, while the instance runs."""
+    row = session.get(Evidence, evidence_id)
+    if row is None or row.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy tài liệu kiểm chứng")
+    instance = session.get(ProcessInstance, row.instance_id)
+    if not (actor.holds(roles.SUPPORTING_UNIT, row.unit_code) or actor.holds(roles.LEAD_UNIT, row.unit_code)
+            or _is_focal(actor, instance)):
+        raise Forbidden("Chỉ đơn vị đã cung cấp tài liệu hoặc đơn vị đầu mối được rút tài liệu kiểm chứng")
+    if instance.status != "running":
+        raise Conflict("Hồ sơ tự đánh giá đã kết thúc; không thể rút tài liệu kiểm chứng")
+    if row.withdrawn:
+        raise Conflict("Tài liệu kiểm chứng này đã được rút trước đó")
+    row.withdrawn = True
+    audit.record(session, "evidence_withdraw", actor.login, instance_id=instance.id, org_id=instance.org_id,
+                 summary=f"Rút tài liệu kiểm chứng tiêu chí {row.criterion_code}: {row.title}"
+                         + (f" — {reason.strip()}" if reason and reason.strip() else ""),
+                 payload={"evidence_id": row.id, "criterion_code": row.criterion_code, "reason": reason or ""})
+    session.flush()
+    return row
+
+
+def list_for(session: Session, actor: Actor, instance_id: int, include_withdrawn: bool = False) -> list[Evidence]:
+    """The instance's evidence, by criterion (natural order) then upload time; file content is not loaded."""
+    instance = _instance(session, actor, instance_id)
+    _check_visible(session, actor, instance, criteria_of(instances.load(instance)))
+    return _rows(session, instance.id, include_withdrawn)
+
+
+def _rows(session: Session, instance_id: int, include_withdrawn: bool = False) -> list[Evidence]:
+    """Evidence rows of an instance in display order (criterion, then upload time)."""
+    query = select(Evidence).where(Evidence.instance_id == instance_id)
+    if not include_withdrawn:
+        query = query.where(Evidence.withdrawn.is_(False))
+    rows = list(session.scalars(query.order_by(Evidence.uploaded_at, Evidence.id)))
+    return sorted(rows, key=lambda r: _code_key(r.criterion_code))
+
+
+def open_file(session: Session, actor: Actor, evidence_id: int) -> tuple[Evidence, bytes]:
+    """(evidence row, file content) for a download, if the actor may see the instance."""
+    row = session.get(Evidence, evidence_id)
+    if row is None or row.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy tài liệu kiểm chứng")
+    instance = _instance(session, actor, row.instance_id)
+    _check_visible(session, actor, instance, criteria_of(instances.load(instance)))
+    if row.kind != "file" or row.content is None:
+        raise NotFound("Tài liệu kiểm chứng này là đường link, không có tệp để tải về")
+    return row, row.content
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Coverage and scores
+
+
+def _coverage(session: Session, instance: ProcessInstance, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """coverage() for criteria already read from the instance."""
+    counts = dict(session.execute(
+        select(Evidence.criterion_code, func.count(Evidence.id))
+        .where(Evidence.instance_id == instance.id, Evidence.withdrawn.is_(False))
+        .group_by(Evidence.criterion_code)).all())
+    return [{"area_code": c.get("area_code", ""), "area_name": c.get("area_name", ""), "code": c["code"],
+             "name": c["name"], "max_points": c["max_points"], "owner": c.get("owner", ""),
+             "owner_unit": c.get("owner_unit", ""), "evidence_count": int(counts.get(c["code"], 0))}
+            for c in criteria]
+
+
+def coverage(session: Session, instance: ProcessInstance) -> list[dict[str, Any]]:
+    """Per criterion, in the criteria set's order: {area_code, area_name, code, name, max_points, owner,
+    owner_unit, evidence_count} (withdrawn evidence not counted)."""
+    return _coverage(session, instance, criteria_of(instances.load(instance)))
+
+
+def _number(value: Any) -> float | None:
+    """A score as float (numbers, or text with a decimal comma or point); None if it is not a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def _points(value: float) -> str:
+    """2 -> '2', 1.5 -> '1,5', 0.25 -> '0,25' (Vietnamese decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _entry(value: Any) -> tuple[Any, str]:
+    """(raw score, explanation) of one scores entry: {score, explanation} or a bare number."""
+    if isinstance(value, Mapping):
+        return value.get("score"), " ".join(str(value.get("explanation") or "").split())
+    return value, ""
+
+
+def validate_scores(criteria: list[dict[str, Any]], scores: Any,
+                    coverage: list[dict[str, Any]] | Mapping[str, int]) -> dict[str, str]:
+    """Errors of a self-score, keyed by criterion code (empty when valid); Vietnamese messages.
+
+    `scores` maps code -> {"score": number, "explanation": text} (a bare number is accepted as the score).
+    Every criterion needs a score from 0 to its max_points in steps of 0.25; a criterion with no evidence
+    (per `coverage`: coverage() rows or a mapping code -> count) needs an explanation."""
+    if not isinstance(scores, Mapping):
+        return {"scores": "Chưa có bảng điểm tự chấm"}
+    counts = (dict(coverage) if isinstance(coverage, Mapping)
+              else {row["code"]: int(row.get("evidence_count", 0)) for row in coverage})
+    errors: dict[str, str] = {}
+    known = {c["code"] for c in criteria}
+    for code in scores:
+        if code not in known:
+            errors[str(code)] = "Không có tiêu chí này trong bộ tiêu chí"
+    for c in criteria:
+        code, top = c["code"], float(c["max_points"])
+        if code not in scores:
+            errors[code] = "Chưa chấm điểm tiêu chí này"
+            continue
+        raw, explanation = _entry(scores[code])
+        score = _number(raw)
+        if score is None:
+            errors[code] = "Điểm phải là một số"
+        elif score < 0 or score > top + 1e-9:
+            errors[code] = f"Điểm phải từ 0 đến {_points(top)}"
+        elif not is_step(score):
+            errors[code] = f"Điểm phải là bội số của {_points(SCORE_STEP)} (ví dụ 0,25; 0,5; 0,75)"
+        elif counts.get(code, 0) == 0 and not explanation:
+            errors[code] = "Tiêu chí chưa có tài liệu kiểm chứng: bắt buộc giải trình"
+    return errors
+
+
+def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
+    """Valid scores as {code: {"score": float, "explanation": str}} in criteria order, and their total."""
+    result: dict[str, Any] = {}
+    for c in criteria:
+        raw, explanation = _entry(scores[c["code"]])
+        result[c["code"]] = {"score": _number(raw), "explanation": explanation}
+    return result, round(sum(v["score"] for v in result.values()), 2)
+
+
+def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+    """Complete the `self_score` task after the per-criterion checks; FormInvalid with one message per bad
+    criterion (keys `scores.<code>`) otherwise. Adds `total_score` to the submitted data."""
+    item = tasks.visible_item(session, actor, task_id)
+    if item.bpmn_id != SELF_SCORE_TASK:
+        raise EngineError("Công việc này không phải bước tự chấm điểm")
+    instance = item.instance
+    criteria = criteria_of(instances.load(instance))
+    errors = validate_scores(criteria, data.get("scores"), _coverage(session, instance, criteria))
+    if errors:
+        bad = {("scores" if code == "scores" else f"scores.{code}"): message for code, message in errors.items()}
+        bad.setdefault("scores", f"Có {len(errors)} tiêu chí chưa hợp lệ")
+        raise FormInvalid(bad)
+    scores, total = normalize_scores(criteria, data["scores"])
+    return tasks.complete(session, actor, task_id, {**data, "scores": scores, "total_score": total})
+
+
+def panel(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
+    """What an evidence page shows: coverage rows (with `can_add` for the actor), the evidence, the current
+    batch, whether the instance still takes evidence, and the latest self-score."""
+    instance = _instance(session, actor, instance_id)
+    workflow = instances.load(instance)
+    criteria = criteria_of(workflow)
+    _check_visible(session, actor, instance, criteria)
+    running = instance.status == "running"
+    rows = _coverage(session, instance, criteria)
+    for row, c in zip(rows, criteria, strict=True):
+        row["can_add"] = running and adding_unit(actor, instance, c) is not None
+    return {"instance": instance, "coverage": rows, "evidence": _rows(session, instance.id),
+            "current_batch": current_batch(workflow), "batches": list(_workflow_data(workflow).get("batches") or []),
+            "running": running, "self_score": latest_self_score(workflow)}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Export
+
+
+def export_xlsx(session: Session, actor: Actor, instance_id: int) -> bytes:
+    """The self-assessment as an Excel workbook: sheet "Tự chấm điểm" (area, code, criterion, max points, self
+    score, explanation, evidence count, owner unit, totals row) and sheet "Tài liệu kiểm chứng" (criterion, unit,
+    batch, title, file name or link, uploaded by, at, sha256)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    instance = _instance(session, actor, instance_id)
+    workflow = instances.load(instance)
+    criteria = criteria_of(workflow)
+    _check_visible(session, actor, instance, criteria)
+    rows = _coverage(session, instance, criteria)
+    scored = latest_self_score(workflow)
+    scores = scored.get("scores") or {}
+    names = unit_names(session, instance.org_id)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tự chấm điểm"
+    sheet.append(["BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    _append(sheet, [instance.title])
+    _append(sheet, [f"Đơn vị đầu mối: {names.get(instance.lead_unit_code, instance.lead_unit_code)} — "
+                    f"Kỳ đánh giá: {instance.period}"])
+    sheet.append([])
+    header = ["Lĩnh vực", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự chấm", "Giải trình",
+              "Số tài liệu kiểm chứng", "Đơn vị phụ trách"]
+    sheet.append(header)
+    header_row = sheet.max_row
+    total_score = 0.0
+    for row in rows:
+        entry = scores.get(row["code"])
+        raw, explanation = _entry(entry) if entry is not None else (None, "")
+        score = _number(raw)
+        total_score += score or 0.0
+        _append(sheet, [row["area_name"], row["code"], row["name"], row["max_points"], score, explanation,
+                        row["evidence_count"], names.get(row["owner_unit"], row["owner_unit"])])
+    sheet.append(["Tổng cộng", "", "", round(sum(float(r["max_points"]) for r in rows), 2),
+                  round(total_score, 2) if scores else None, scored.get("summary", ""),
+                  sum(r["evidence_count"] for r in rows), ""])
+    for cell in sheet[header_row] + sheet[sheet.max_row]:
+        cell.font = bold
+    _layout(sheet, header_row, [28, 10, 60, 11, 11, 45, 12, 28], wrap)
+
+    sheet = book.create_sheet("Tài liệu kiểm chứng")
+    header = ["Mã tiêu chí", "Tiêu chí", "Đơn vị", "Đợt", "Tiêu đề", "Tệp / đường link", "Người tải lên",
+              "Thời điểm tải lên", "SHA-256"]
+    sheet.append(header)
+    by_code = {c["code"]: c["name"] for c in criteria}
+    for ev in _rows(session, instance.id):
+        _append(sheet, [ev.criterion_code, by_code.get(ev.criterion_code, ""), names.get(ev.unit_code, ev.unit_code),
+                        ev.batch if ev.batch is not None else "Ngoài đợt", ev.title,
+                        ev.filename if ev.kind == "file" else ev.url, ev.uploaded_by,
+                        clock.local(clock.from_db(ev.uploaded_at)).replace(tzinfo=None), ev.sha256 or ""])
+        if ev.kind == "link":
+            sheet.cell(sheet.max_row, 6).hyperlink = ev.url
+        sheet.cell(sheet.max_row, 8).number_format = "dd/mm/yyyy hh:mm"
+    for cell in sheet[1]:
+        cell.font = bold
+    _layout(sheet, 1, [10, 50, 28, 10, 45, 45, 18, 18, 66], wrap)
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _append(sheet: Worksheet, values: list[Any]) -> None:
+    """Append a row; text that Excel would take for a formula ("=…") stays text."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+def _layout(sheet: Worksheet, header_row: int, widths: list[int], wrap: Alignment) -> None:
+    """Column widths, wrapped cells from the header down, header row frozen."""
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=header_row):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+
+
+def uploaded_at_local(row: Evidence) -> datetime:
+    """When a piece of evidence was added, in Việt Nam time (for display)."""
+    return clock.local(clock.from_db(row.uploaded_at))

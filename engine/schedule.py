@@ -1,0 +1,138 @@
+"""The scheduler: opens one instance per duty × responsible unit × period when its window opens.
+
+Idempotent (the instance table is unique on organisation, duty, unit and period) and catching up: every run looks
+at all windows open today whose deadline is not before the plan's `active_from`, so days the worker was down are
+made good on its next run. Run by the timer worker and by `cchc run-timers --once`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import clock, deadlines, instances, plans, registry
+from .db import Database
+from .errors import Conflict, EngineError
+from .models import Plan, ProcessInstance
+from .org import system_actor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One instance the scheduler opened (or would open)."""
+
+    plan: str
+    duty_id: str
+    duty_name: str
+    unit: str
+    period: str
+    opened_on: date
+    due_at: datetime
+    process: str
+    opens_on: date  # when the window opened by the schedule (opened_on is later when caught up)
+    instance_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan, "duty": self.duty_id, "duty_name": self.duty_name, "unit": self.unit,
+                "period": self.period, "opened_on": self.opened_on.isoformat(), "opens_on": self.opens_on.isoformat(),
+                "due_at": self.due_at.isoformat(), "due_on": deadlines.last_day(self.due_at).isoformat(),
+                "process": self.process, "instance_id": self.instance_id}
+
+
+def instance_title(duty: registry.Duty, period: str) -> str:
+    """`Xây dựng Kế hoạch kiểm soát TTHC năm 2027`, `… quý III/2027`."""
+    return f"{duty.title} {deadlines.period_phrase(period)}"
+
+
+def start_data(reg: registry.Registry, duty: registry.Duty, occurrence: deadlines.Occurrence) -> dict[str, Any]:
+    """What the process gets at start besides period, units and deadline: the duty as the plan wrote it."""
+    data: dict[str, Any] = {
+        "plan_id": reg.plan_id, "duty_id": duty.id, "duty_name": duty.duty, "title": duty.title,
+        "product": duty.product, "recipient": duty.recipient, "timing": duty.timing, "source": duty.source,
+    }
+    if duty.process == "index_self_assessment":
+        from . import criteria  # only this process needs the criteria set
+
+        year = occurrence.period.year
+        data["batches"] = [b.in_year(year).isoformat() for b in duty.batches]
+        data["criteria"] = criteria.resolve(criteria.load(), reg.functions)
+    return data
+
+
+def supporting_units(reg: registry.Registry, duty: registry.Duty, unit: str, data: dict[str, Any]) -> list[str]:
+    if duty.process == "index_self_assessment":
+        owners = [c["owner_unit"] for c in data["criteria"]]
+        return [u for u in dict.fromkeys(owners) if u != unit]
+    return [u for u in duty.support_units if u != unit]
+
+
+def due_openings(reg: registry.Registry, today: date,
+                 active_from: date) -> list[tuple[registry.Duty, deadlines.Occurrence, str]]:
+    """(duty, occurrence, lead unit) whose window is open on `today` and whose deadline is not before
+    `active_from` — what should exist by today."""
+    result = []
+    for duty in reg.duties:
+        if not duty.schedule.scheduled:
+            continue
+        for year in range(today.year - 1, today.year + 3):
+            for occ in duty.schedule.occurrences(year):
+                if occ.opens_on <= today and occ.due_on >= active_from:
+                    result.extend((duty, occ, unit) for unit in duty.lead_units)
+    return result
+
+
+def run(db: Database, now: datetime | None = None, plan_keys: set[str] | None = None) -> list[Opening]:
+    """Open every due instance of the loaded plans (all, or those in `plan_keys`); one transaction per instance.
+    Returns what was opened."""
+    now = now or clock.now()
+    today = now.astimezone(clock.VN_TZ).date()
+    with db.session() as s:
+        loaded = [(p.plan_key, p.org_id, clock.from_db(p.active_from), plans.registry_of(p)) for p in plans.plans(s)
+                  if plan_keys is None or p.plan_key in plan_keys]
+    opened: list[Opening] = []
+    for plan_key, org_id, active_from, reg in loaded:
+        with db.session() as s:
+            existing = set(s.execute(select(ProcessInstance.duty_key, ProcessInstance.lead_unit_code,
+                                            ProcessInstance.period).where(ProcessInstance.org_id == org_id)))
+        for duty, occ, unit in due_openings(reg, today, active_from.astimezone(clock.VN_TZ).date()):
+            if (duty.id, unit, occ.period.label) in existing:
+                continue
+            try:
+                with db.session() as s:
+                    data = start_data(reg, duty, occ)
+                    instance = instances.start_instance(
+                        s, system_actor(org_id), duty.process, lead_unit=unit, period=occ.period.label,
+                        supporting_units=supporting_units(reg, duty, unit, data), approver_unit=duty.approver,
+                        due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
+                    instance_id = instance.id
+            except Conflict:
+                continue  # another worker opened it first
+            except EngineError as exc:
+                log.error("plan %s duty %s (%s, %s) not opened: %s", plan_key, duty.id, unit, occ.period.label, exc)
+                continue
+            opened.append(Opening(plan_key, duty.id, duty.title, unit, occ.period.label, today, occ.due_at,
+                                  duty.process, occ.opens_on, instance_id))
+    return opened
+
+
+def preview(reg: registry.Registry, year: int) -> list[Opening]:
+    """Every opening whose window opens in `year`, computed from the registry alone (no database)."""
+    rows = []
+    for duty in reg.duties:
+        for y in (year, year + 1, year + 2):
+            for occ in duty.schedule.occurrences(y):
+                if occ.opens_on.year == year:
+                    rows.extend(Opening(reg.plan_id, duty.id, duty.title, unit, occ.period.label, occ.opens_on,
+                                        occ.due_at, duty.process, occ.opens_on) for unit in duty.lead_units)
+    return sorted(rows, key=lambda o: (o.opened_on, o.duty_id, o.unit))
+
+
+def plan_for_org(session: Session, org_id: int) -> Plan | None:
+    return session.scalar(select(Plan).where(Plan.org_id == org_id))
