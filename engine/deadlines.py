@@ -230,6 +230,8 @@ def period_phrase(label: str) -> str:
     `05/2027` -> `tháng 05/2027`."""
     if re.fullmatch(r"\d{4}", label):
         return f"năm {label}"
+    if re.fullmatch(r"\d{2}/\d{2}/\d{4}", label):
+        return f"ngày {label}"  # an on-event duty, started the day its event happened
     if label.startswith("H"):
         return f"6 tháng {'đầu' if label[1] == '1' else 'cuối'} năm {label[3:]}"
     if label.startswith("Q"):

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, deadlines, instances, plans, registry
+from . import calendar, clock, deadlines, instances, plans, registry
 from .db import Database
-from .errors import Conflict, EngineError
+from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import Plan, ProcessInstance
-from .org import system_actor
+from .org import Actor, system_actor
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,44 @@ def preview(reg: registry.Registry, year: int) -> list[Opening]:
                     rows.extend(Opening(reg.plan_id, duty.id, duty.title, unit, occ.period.label, occ.opens_on,
                                         occ.due_at, duty.process, occ.opens_on) for unit in duty.lead_units)
     return sorted(rows, key=lambda o: (o.opened_on, o.duty_id, o.unit))
+
+
+DEFAULT_EVENT_WORKING_DAYS = 10  # an on-event duty whose registry row names no deadline
+
+
+def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None
+               ) -> ProcessInstance:
+    """Start one duty of the actor's plan by hand (see service.start_duty)."""
+    with db.session() as s:
+        plan = plan_for_org(s, actor.org_id)
+        if plan is None:
+            raise NotFound("Tổ chức của bạn chưa nạp kế hoạch nào")
+        reg = plans.registry_of(plan)
+    try:
+        duty = reg.duty(duty_id)
+    except KeyError:
+        raise NotFound(f"Kế hoạch không có nhiệm vụ '{duty_id}'") from None
+    if lead_unit not in duty.lead_units:
+        raise Forbidden(f"Nhiệm vụ {duty.id} do {', '.join(duty.lead_units)} chủ trì, không phải {lead_unit}")
+    today = clock.today_local()
+    if duty.schedule.scheduled:
+        candidates = [o for y in (today.year - 1, today.year, today.year + 1) for o in duty.schedule.occurrences(y)]
+        occ = next((o for o in candidates if o.period.label == period), None)
+        if occ is None:
+            labels = ", ".join(o.period.label for o in candidates)
+            raise EngineError(f"Kỳ '{period}' không có trong lịch của nhiệm vụ {duty.id} (các kỳ: {labels})")
+    else:
+        days = duty.schedule.within_working_days or DEFAULT_EVENT_WORKING_DAYS
+        label = today.strftime("%d/%m/%Y")
+        last = calendar.add_working_days(today, days)
+        period_obj = deadlines.Period(label, today.year, 0, today, last)
+        occ = deadlines.Occurrence(period_obj, today, last, deadlines.deadline_instant(last))
+    with db.session() as s:
+        data = start_data(reg, duty, occ)
+        return instances.start_instance(
+            s, actor, duty.process, lead_unit=lead_unit, period=occ.period.label,
+            supporting_units=supporting_units(reg, duty, lead_unit, data), approver_unit=duty.approver,
+            due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
 
 
 def plan_for_org(session: Session, org_id: int) -> Plan | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import audit, deploy, forms, instances, org, plans, registry, schedule, tasks, worker, worklist
+from . import audit, deploy, evidence, forms, instances, org, plans, registry, schedule, tasks, worker, worklist
 from .db import Database
 from .errors import NotFound, ValidationFailed
 from .models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
@@ -116,8 +116,62 @@ def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) 
 
 
 def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+    """Complete a task with its form data; the index self-score also passes the per-criterion checks."""
     with db.session() as s:
+        item = worklist.item_for_task(s, task_id)
+        if item is not None and item.bpmn_id == evidence.SELF_SCORE_TASK \
+                and item.instance.process_key == "index_self_assessment":
+            return evidence.complete_self_score(s, actor, task_id, data)
         return tasks.complete(s, actor, task_id, data)
+
+
+def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None
+               ) -> ProcessInstance:
+    """Start a duty of the actor's plan by hand: an on-event duty when its event happens (period = today's
+    date, due after the registry's working days), or a scheduled duty's period ahead of its window."""
+    return schedule.start_duty(db, actor, duty_id, lead_unit, period)
+
+
+def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:
+    """The registry of the plan an organisation runs, if it was loaded from one."""
+    with db.session() as s:
+        plan = schedule.plan_for_org(s, org_id)
+        return plans.registry_of(plan) if plan else None
+
+
+# --- Evidence of the index self-assessment (engine.evidence) ----------------------------------------------------
+
+def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
+    with db.session() as s:
+        return evidence.panel(s, actor, instance_id)
+
+
+def add_evidence_file(db: Database, actor: Actor, instance_id: int, criterion: str, filename: str, data: bytes,
+                      title: str = ""):
+    with db.session() as s:
+        return evidence.add_file(s, actor, instance_id, criterion, filename, data, title)
+
+
+def add_evidence_link(db: Database, actor: Actor, instance_id: int, criterion: str, url: str, title: str = ""):
+    with db.session() as s:
+        return evidence.add_link(s, actor, instance_id, criterion, url, title)
+
+
+def withdraw_evidence(db: Database, actor: Actor, evidence_id: int, reason: str = ""):
+    with db.session() as s:
+        return evidence.withdraw(s, actor, evidence_id, reason)
+
+
+def open_evidence(db: Database, actor: Actor, evidence_id: int):
+    """(row, bytes) of an evidence file the actor may see."""
+    with db.session() as s:
+        return evidence.open_file(s, actor, evidence_id)
+
+
+def export_self_assessment(db: Database, actor: Actor, instance_id: int) -> bytes:
+    """The self-assessment (scores and evidence list) as an .xlsx workbook, for appraisal (thẩm định)."""
+    with db.session() as s:
+        return evidence.export_xlsx(s, actor, instance_id)
 
 
 def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> ProcessInstance:

@@ -4,12 +4,13 @@ catching up after downtime, never opening a backlog of duties already late when 
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from engine import clock, service, worklist
+from engine import calendar, clock, service, worklist
+from engine.errors import Conflict, EngineError, Forbidden
 from engine.models import ProcessInstance
 
 MINI = Path(__file__).parent / "data" / "plans" / "mini.yaml"
@@ -125,3 +126,27 @@ def test_the_worker_tick_opens_then_fires(mini, fake_clock):
     opened_count, _fired = worker.tick(mini, plan_keys={"mini"})
     assert opened_count == len(opened(mini)) > 0
     assert worker.tick(mini, plan_keys={"mini"})[0] == 0
+
+
+def test_an_on_event_duty_is_started_by_hand_with_working_days_to_do_it(mini, fake_clock, actor):
+    fake_clock.set(vn(2027, 2, 3, 10, 0))  # Wednesday before Tết 2027
+    tt = actor("tt.chuyenvien", "syt-mini")
+    inst = service.start_duty(mini, tt, "MINI-TTHC-02", "TTRA")
+    assert (inst.period, inst.title) == ("03/02/2027", "Công bố, công khai TTHC khi có văn bản mới ngày 03/02/2027")
+    # five working days after the event, Tết skipped: 11/02, 12/02, 15/02, 16/02, 17/02
+    assert clock.from_db(inst.due_at).date() == date(2027, 2, 17)
+    assert clock.from_db(inst.due_at).date() == calendar.add_working_days(date(2027, 2, 3), 5)
+    with pytest.raises(Conflict):
+        service.start_duty(mini, tt, "MINI-TTHC-02", "TTRA")  # the same event, the same day
+    with pytest.raises(Forbidden):
+        service.start_duty(mini, actor("vp.chuyenvien", "syt-mini"), "MINI-TTHC-02", "VP")
+
+
+def test_a_scheduled_period_can_be_opened_ahead_and_the_scheduler_then_skips_it(mini, fake_clock, actor):
+    fake_clock.set(vn(2026, 11, 25, 9, 0))
+    inst = service.start_duty(mini, actor("tt.chuyenvien", "syt-mini"), "MINI-TTHC-01", "TTRA", "2027")
+    assert clock.from_db(inst.due_at) == vn(2026, 12, 31, 23, 59, 59)
+    fake_clock.set(vn(2026, 12, 1, 9, 0))
+    assert "MINI-TTHC-01" not in {o.duty_id for o in schedule(mini)}
+    with pytest.raises(EngineError, match="không có trong lịch"):
+        service.start_duty(mini, actor("tt.chuyenvien", "syt-mini"), "MINI-TTHC-01", "TTRA", "2035")

@@ -95,4 +95,38 @@ def start():
             flash(f"Đã khởi tạo: {inst.title}", "success")
             return redirect(url_for("processes.instance", instance_id=inst.id)), 303
     return render_template("start.html", definitions=definitions, lead_units=lead_units, units=units,
-                           candidates=candidates, form=form, chosen=chosen, error=error), (400 if error else 200)
+                           candidates=candidates, form=form, chosen=chosen, error=error,
+                           duties=_my_duties(me, lead_units)), (400 if error else 200)
+
+
+def _my_duties(me, lead_units: list[str]) -> list[dict]:
+    """The plan's duties this person may start: (duty, unit, the periods on offer) for each unit they lead."""
+    reg = service.plan_of_org(_db(), me.org_id)
+    if reg is None:
+        return []
+    today = clock.today_local()
+    rows = []
+    for duty in reg.duties:
+        for unit in duty.lead_units:
+            if unit not in lead_units:
+                continue
+            periods = [o.period.label for y in (today.year, today.year + 1) for o in duty.schedule.occurrences(y)
+                       if o.due_on >= today]
+            rows.append({"duty": duty, "unit": unit, "periods": periods[:4]})
+    rows.sort(key=lambda r: (r["duty"].schedule.scheduled, r["duty"].id))  # on-event duties first
+    return rows
+
+
+@bp.route("/start/duty", methods=["POST"])
+@login_required
+def start_duty():
+    """Start a duty of the plan: an on-event duty today, or a scheduled duty's period ahead of its window."""
+    form = request.form
+    try:
+        inst = service.start_duty(_db(), actor(), form.get("duty_id", ""), form.get("lead_unit", ""),
+                                  form.get("period") or None)
+    except EngineError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("processes.start")), 303
+    flash(f"Đã khởi tạo: {inst.title}", "success")
+    return redirect(url_for("processes.instance", instance_id=inst.id)), 303
