@@ -14,6 +14,8 @@ from .models import AuditEvent
 KIND_LABELS = {
     "deploy": "Triển khai quy trình", "start": "Khởi tạo", "complete": "Hoàn thành", "return": "Trả lại",
     "timer_fired": "Đến mốc hẹn giờ", "instance_completed": "Kết thúc", "cancel": "Hủy", "error": "Lỗi",
+    "plan_loaded": "Nạp kế hoạch", "evidence_add": "Thêm tài liệu kiểm chứng",
+    "evidence_withdraw": "Rút tài liệu kiểm chứng",
 }
 
 

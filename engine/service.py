@@ -132,6 +132,32 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
     return schedule.start_duty(db, actor, duty_id, lead_unit, period)
 
 
+def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
+    """The year of the actor's plan at a glance: every opening the schedule gives for `year` (by opening date),
+    each with its instance if one exists, and the on-event duties. None when the Sở runs no plan."""
+    with db.session() as s:
+        plan = schedule.plan_for_org(s, actor.org_id)
+        if plan is None:
+            return None
+        reg = plans.registry_of(plan)
+        existing = {(i.duty_key, i.lead_unit_code, i.period): i for i in s.scalars(
+            select(ProcessInstance).where(ProcessInstance.org_id == actor.org_id))}
+        rows = [{"opening": o, "duty": reg.duty(o.duty_id), "instance": existing.get((o.duty_id, o.unit, o.period)),
+                 "status": ""} for o in schedule.preview(reg, year)]
+        for row in rows:
+            if row["instance"] is not None:
+                row["status"] = worklist.instance_status(row["instance"])
+        return {"registry": reg, "plan": plan, "rows": rows, "year": year,
+                "events": [d for d in reg.duties if not d.schedule.scheduled],
+                "units": org.unit_names(s, actor.org_id)}
+
+
+def organisation_name(db: Database, org_id: int) -> str:
+    with db.session() as s:
+        found = s.get(Organisation, org_id)
+        return found.name if found else ""
+
+
 def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:
     """The registry of the plan an organisation runs, if it was loaded from one."""
     with db.session() as s:

@@ -176,3 +176,17 @@ def test_a_session_of_one_sở_sees_nothing_of_another(client, db, actor):
     assert login(client, "tt.chuyenvien", org="syt-thanh-hoa").status_code == 302
     assert client.get(f"/instances/{inst.id}").status_code == 404
     assert "Khởi động rà soát" not in client.get("/").get_data(as_text=True)
+
+
+def test_plan_page_shows_the_year_schedule_with_states(client, db, actor, fake_clock):
+    from engine import service as svc
+
+    svc.run_scheduler(db, plan_keys={"hue"})
+    login(client, "tt.chuyenvien")
+    page = client.get("/plan?year=2026").get_data(as_text=True)
+    assert "Kế hoạch CCHC năm 2026" in page and "Sở Y tế tỉnh Thừa Thiên Huế" in page
+    assert "HUE-TTHC-01" in page and "Xây dựng Kế hoạch kiểm soát TTHC" in page and "31/12/2026" in page
+    assert "Trong hạn" in page  # opened today by the scheduler
+    assert "Chưa mở" in client.get("/plan?year=2027").get_data(as_text=True)
+    login(client, "tt.chuyenvien", org="syt-thanh-hoa")
+    assert "HUE-TTHC-01" not in client.get("/plan?year=2026").get_data(as_text=True)

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine import clock, service
 from engine.db import Database
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 
-from . import auth, filters, processes, work
+from . import auth, filters, plans, processes, work
 
 csrf = CSRFProtect()
 
@@ -59,10 +59,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(work.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(plans.bp)
 
     @app.context_processor
     def _now():
-        return {"now_local": clock.local(clock.now())}
+        names = app.extensions.setdefault("cchc_org_names", {})  # organisation names change only on reload
+        org_id = current_user.actor.org_id if current_user.is_authenticated else None
+        if org_id is not None and org_id not in names:
+            names[org_id] = service.organisation_name(db, org_id)
+        return {"now_local": clock.local(clock.now()), "org_name": names.get(org_id, "")}
 
     def _error(code: int, title: str):
         def handler(exc):

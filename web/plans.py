@@ -1,0 +1,24 @@
+"""The plan page: the Sở's CCHC plan as a year schedule (what opens when, what is due, its state)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import login_required
+
+from engine import clock, deadlines, service
+
+from .auth import actor
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.route("/plan")
+@login_required
+def year():
+    requested = request.args.get("year", "")
+    year = int(requested) if requested.isdigit() and 2000 <= int(requested) <= 2100 else clock.today_local().year
+    view = service.plan_year(current_app.extensions["cchc_db"], actor(), year)
+    if view is None:
+        abort(404)
+    return render_template("plan.html", v=view, due_phrase=deadlines.due_phrase,
+                           recurrence_labels=deadlines.RECURRENCE_LABELS)
