@@ -61,7 +61,9 @@ def start_data(reg: registry.Registry, duty: registry.Duty, occurrence: deadline
         from . import criteria  # only this process needs the criteria set
 
         year = occurrence.period.year
-        data["batches"] = [b.in_year(year).isoformat() for b in duty.batches]
+        today = clock.today_local()
+        # A duty opened late (plan loaded mid-year, worker down) skips the evidence batches already past.
+        data["batches"] = [b.in_year(year).isoformat() for b in duty.batches if b.in_year(year) >= today]
         data["criteria"] = criteria.resolve(criteria.load(), reg.functions)
     return data
 

@@ -89,3 +89,25 @@ def test_audit_trail_cannot_be_rewritten_on_postgres(pg, pg_actor):
     start_review(pg, pg_actor)
     with pytest.raises(DatabaseError, match="append-only"), pg.session() as s:
         s.execute(text("DELETE FROM audit_event"))
+
+
+def test_racing_schedulers_open_each_duty_once_on_postgres(pg, fake_clock):
+    """Three workers' scheduler rounds at once over a real plan: every duty × unit × period exactly once."""
+    fake_clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=clock.VN_TZ))
+    barrier = threading.Barrier(3)
+    counts: list[int] = []
+
+    def round_():
+        barrier.wait()
+        counts.append(len(service.run_scheduler(pg, plan_keys={"hue"})))
+
+    threads = [threading.Thread(target=round_) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    with pg.session() as s:
+        keys = s.execute(select(ProcessInstance.duty_key, ProcessInstance.lead_unit_code, ProcessInstance.period)
+                         .where(ProcessInstance.duty_key.like("HUE-%"))).all()
+    assert len(keys) == len(set(keys)) == sum(counts) > 0
+    assert ("HUE-TTHC-01", "TTRA", "2027") in set(keys)

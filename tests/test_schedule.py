@@ -150,3 +150,16 @@ def test_a_scheduled_period_can_be_opened_ahead_and_the_scheduler_then_skips_it(
     assert "MINI-TTHC-01" not in {o.duty_id for o in schedule(mini)}
     with pytest.raises(EngineError, match="không có trong lịch"):
         service.start_duty(mini, actor("tt.chuyenvien", "syt-mini"), "MINI-TTHC-01", "TTRA", "2035")
+
+
+def test_an_index_self_assessment_opened_late_skips_the_batches_already_past(db, fake_clock):
+    giamdoc = service.actor_for_login(db, "giamdoc", "syt-hue")
+    fake_clock.set(vn(2026, 12, 2, 9, 0))  # the demo plan was loaded on 01/12/2026: the 2026 round opens late
+    late = {o.duty_id: o for o in service.run_scheduler(db, plan_keys={"hue"})}["HUE-CS-01"]
+    assert late.period == "2026"
+    assert service.instance_view(db, giamdoc, late.instance_id)["data"]["batches"] == []
+    fake_clock.set(vn(2027, 1, 1, 9, 0))
+    on_time = {o.duty_id: o for o in service.run_scheduler(db, plan_keys={"hue"})}["HUE-CS-01"]
+    data = service.instance_view(db, giamdoc, on_time.instance_id)["data"]
+    assert data["batches"] == ["2027-06-30", "2027-09-30", "2027-11-15"]
+    assert data["supporting_units"] and "VP" not in data["supporting_units"]  # the focal unit leads
