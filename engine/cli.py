@@ -55,7 +55,13 @@ def cmd_plans(args) -> int:
 
 def _registry(args) -> registry.Registry:
     if args.registry:
-        return registry.load(Path(args.registry))
+        reg = registry.load(Path(args.registry))
+        # Not loaded yet: check its processes against those shipped in processes/ (what load-demo deploys).
+        shipped = {p.stem for p in service.PROCESSES_DIR.glob("*/*.bpmn")}
+        problems = registry.check_processes(reg, shipped)
+        if problems:
+            raise ValidationFailed(problems)
+        return reg
     try:
         return service.plan_registry(_db(args), args.plan)
     except EngineError:
