@@ -230,8 +230,9 @@ def period_phrase(label: str) -> str:
     `05/2027` -> `tháng 05/2027`."""
     if re.fullmatch(r"\d{4}", label):
         return f"năm {label}"
-    if re.fullmatch(r"\d{2}/\d{2}/\d{4}", label):
-        return f"ngày {label}"  # an on-event duty, started the day its event happened
+    event = re.fullmatch(r"(\d{2}/\d{2}/\d{4})(?: \((\d+)\))?", label)
+    if event:  # an on-event duty, started the day its event happened
+        return f"ngày {event[1]}" + (f" (lần {event[2]})" if event[2] else "")
     if label.startswith("H"):
         return f"6 tháng {'đầu' if label[1] == '1' else 'cuối'} năm {label[3:]}"
     if label.startswith("Q"):

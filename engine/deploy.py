@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, forms
+from . import audit, clock, deadlines, forms
 from .bpmn_parser import (
     NS,
     TIMER_TAGS,
@@ -75,6 +75,7 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
         raise ValidationFailed(problems + [f"{filename}: {str(exc).splitlines()[0]}{where}"]) from None
     meta = _describe(process, spec)
     problems += _check_user_tasks(process, meta, forms_dir)
+    problems += _check_properties(meta["properties"])
     if problems:
         raise ValidationFailed([f"{filename}: {p}" for p in problems])
     name = process.get("name") or process.get("id")
@@ -150,6 +151,20 @@ def _describe(process: etree._Element, spec) -> dict[str, Any]:
             }
     return {"user_tasks": tasks, "properties": process_properties(process),
             "documentation": (process.findtext("bpmn:documentation", "", NS) or "").strip()}
+
+
+def _check_properties(props: dict[str, str]) -> list[str]:
+    """The deadline properties an instance started by hand relies on must parse (registry grammar)."""
+    problems = []
+    if props.get("deadline"):
+        try:
+            deadlines.parse_day_month(props["deadline"].strip().removeprefix("before ").strip())
+        except deadlines.DeadlineError as exc:
+            problems.append(f"process property 'deadline': {exc}")
+    for name in ("deadline_year_offset", "reminder_working_days"):
+        if props.get(name) and not props[name].lstrip("-").isdigit():
+            problems.append(f"process property '{name}' must be a whole number, not '{props[name]}'")
+    return problems
 
 
 def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: Path | None) -> list[str]:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+import re
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit, calendar, clock, roles, timers, worklist
+from . import audit, calendar, clock, deadlines, roles, timers, worklist
 from .deploy import latest_definition
 from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import ProcessDefinition, ProcessInstance
@@ -41,13 +43,16 @@ def meta(definition: ProcessDefinition) -> dict[str, Any]:
 
 
 def default_due(definition: ProcessDefinition, year: int) -> datetime | None:
-    """Deadline from the process properties `deadline` (dd/mm) and `deadline_year_offset`, 00:00 Việt Nam time."""
+    """Deadline of an instance started without one, from the process properties `deadline` (`DD/MM` = the last
+    day, `before DD/MM` = the day before is the last; the registries' grammar) and `deadline_year_offset`."""
     props = meta(definition)["properties"]
-    if not props.get("deadline"):
+    text = (props.get("deadline") or "").strip()
+    if not text:
         return None
-    day, month = (int(x) for x in props["deadline"].split("/"))
-    year += int(props.get("deadline_year_offset", "0"))
-    return datetime.combine(date(year, month, day), time(0, 0), clock.VN_TZ)
+    before = text.startswith("before ")
+    day = deadlines.parse_day_month(text.removeprefix("before ").strip())
+    last = day.in_year(year + int(props.get("deadline_year_offset", "0"))) - timedelta(days=1 if before else 0)
+    return deadlines.deadline_instant(calendar.adjust_to_working_day(last), before)
 
 
 def start_instance(session: Session, actor: Actor, process_key: str, *, lead_unit: str, period: str,
@@ -70,10 +75,13 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_key,
             ProcessInstance.lead_unit_code == lead_unit, ProcessInstance.period == period)) is not None:
         raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}")
-    if not period[-4:].isdigit():
+    years = re.findall(r"\d{4}", period)
+    if not years or len(period) > 20:
         raise EngineError(f"Kỳ '{period}' không hợp lệ (ví dụ: 2026, H1/2026, Q3/2026)")
-    year = int(period[-4:])
+    year = int(years[-1])
     due_at = due_at or default_due(definition, year)
+    if due_at is None:  # every shipped process times its reminder and escalation from the deadline
+        raise EngineError(f"Quy trình '{definition.name}' không có hạn mặc định: hãy nhập hạn (dd/mm/yyyy)")
     initial: dict[str, Any] = {
         "period": period, "year": year, "lead_unit": lead_unit, "approver_unit": approver_unit,
         "supporting_units": [u for u in (supporting_units or []) if u != lead_unit],
@@ -88,7 +96,10 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     spec, subs = _specs(definition)
     workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
     workflow.task_tree.data.update(initial)
-    fired = advance(workflow)
+    try:
+        fired = advance(workflow)
+    except SpiffWorkflowException as exc:  # a script or expression failed on this data: nothing is stored
+        raise EngineError(f"Không khởi tạo được quy trình '{definition.name}': {str(exc).splitlines()[0]}") from None
     now = clock.to_db(clock.now())
     instance = ProcessInstance(
         org_id=org_id, definition_id=definition.id, process_key=process_key, duty_key=duty_key,

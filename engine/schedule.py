@@ -47,7 +47,10 @@ class Opening:
 
 
 def instance_title(duty: registry.Duty, period: str) -> str:
-    """`Xây dựng Kế hoạch kiểm soát TTHC năm 2027`, `… quý III/2027`."""
+    """`Xây dựng Kế hoạch kiểm soát TTHC năm 2027`, `… quý III/2027`; a one-off whose title names its year
+    already ("Đánh giá … 05 năm 2021 - 2025") keeps it as it is."""
+    if duty.schedule.recurrence == "once" and period[-4:] in duty.title:
+        return duty.title
     return f"{duty.title} {deadlines.period_phrase(period)}"
 
 
@@ -139,8 +142,8 @@ def preview(reg: registry.Registry, year: int) -> list[Opening]:
 DEFAULT_EVENT_WORKING_DAYS = 10  # an on-event duty whose registry row names no deadline
 
 
-def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None
-               ) -> ProcessInstance:
+def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None,
+               again: bool = False) -> ProcessInstance:
     """Start one duty of the actor's plan by hand (see service.start_duty)."""
     with db.session() as s:
         plan = plan_for_org(s, actor.org_id)
@@ -152,7 +155,8 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
     except KeyError:
         raise NotFound(f"Kế hoạch không có nhiệm vụ '{duty_id}'") from None
     if lead_unit not in duty.lead_units:
-        raise Forbidden(f"Nhiệm vụ {duty.id} do {', '.join(duty.lead_units)} chủ trì, không phải {lead_unit}")
+        leads = ", ".join(reg.unit_name(u) for u in duty.lead_units)
+        raise Forbidden(f"Nhiệm vụ {duty.id} do {leads} chủ trì, không phải {reg.unit_name(lead_unit)}")
     today = clock.today_local()
     if duty.schedule.scheduled:
         candidates = [o for y in (today.year - 1, today.year, today.year + 1) for o in duty.schedule.occurrences(y)]
@@ -162,7 +166,11 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
             raise EngineError(f"Kỳ '{period}' không có trong lịch của nhiệm vụ {duty.id} (các kỳ: {labels})")
     else:
         days = duty.schedule.within_working_days or DEFAULT_EVENT_WORKING_DAYS
-        label = today.strftime("%d/%m/%Y")
+        label = _event_label(db, actor.org_id, duty.id, lead_unit, today)
+        if label != today.strftime("%d/%m/%Y") and not again:
+            # Most likely a second click; a second document of the same day must be said so explicitly.
+            raise Conflict(f"Hôm nay đã khởi tạo nhiệm vụ {duty.id} cho {reg.unit_name(lead_unit)}. Nếu đây là "
+                           "một lần phát sinh khác (văn bản mới khác), chọn 'Thêm lần phát sinh trong ngày'.")
         last = calendar.add_working_days(today, days)
         period_obj = deadlines.Period(label, today.year, 0, today, last)
         occ = deadlines.Occurrence(period_obj, today, last, deadlines.deadline_instant(last))
@@ -172,6 +180,19 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
             s, actor, duty.process, lead_unit=lead_unit, period=occ.period.label,
             supporting_units=supporting_units(reg, duty, lead_unit, data), approver_unit=duty.approver,
             due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
+
+
+def _event_label(db: Database, org_id: int, duty_id: str, unit: str, day: date) -> str:
+    """`01/02/2027` for the day's first event of a duty, then `01/02/2027 (2)`, `(3)`… (two new legal documents
+    can arrive the same day)."""
+    base = day.strftime("%d/%m/%Y")
+    with db.session() as s:
+        taken = set(s.scalars(select(ProcessInstance.period).where(
+            ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_id,
+            ProcessInstance.lead_unit_code == unit, ProcessInstance.period.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    return next(f"{base} ({n})" for n in range(2, 1000) if f"{base} ({n})" not in taken)
 
 
 def plan_for_org(session: Session, org_id: int) -> Plan | None:

@@ -125,11 +125,12 @@ def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]
         return tasks.complete(s, actor, task_id, data)
 
 
-def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None
-               ) -> ProcessInstance:
+def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None,
+               again: bool = False) -> ProcessInstance:
     """Start a duty of the actor's plan by hand: an on-event duty when its event happens (period = today's
-    date, due after the registry's working days), or a scheduled duty's period ahead of its window."""
-    return schedule.start_duty(db, actor, duty_id, lead_unit, period)
+    date, due after the registry's working days; `again` for a second event the same day), or a scheduled
+    duty's period ahead of its window."""
+    return schedule.start_duty(db, actor, duty_id, lead_unit, period, again)
 
 
 def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:

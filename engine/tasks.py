@@ -30,6 +30,8 @@ def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
 SYSTEM_LABELS = {
     "period": "Kỳ", "lead_unit": "Đơn vị chủ trì", "supporting_units": "Đơn vị phối hợp", "due_at": "Hạn",
     "return_count": "Số lần đã trả lại", "contributions": "Kết quả của các đơn vị phối hợp", "unit": "Đơn vị",
+    "requested_evidence": "Tiêu chí đơn vị đầu mối yêu cầu bổ sung tài liệu kiểm chứng",
+    "remediation_reports": "Báo cáo khắc phục của các đơn vị",
 }
 
 
@@ -38,15 +40,19 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     item = visible_item(session, actor, task_id)
     schema = forms.load_schema(item.form_key)
     labels = dict(SYSTEM_LABELS)
+    choice_labels: dict[str, dict[Any, str]] = {}  # field -> stored value -> what the form showed
     for info in instances.meta(item.instance.definition)["user_tasks"].values():
         for name, spec in forms.load_schema(info["form"])["properties"].items():
             labels.setdefault(name, spec.get("title", name))
+            options = forms.choices(spec.get("items", {}) if spec.get("type") == "array" else spec)
+            if options:
+                choice_labels.setdefault(name, {}).update({value: title for value, title in options})
     workflow = instances.load(item.instance)
     task = workflow.get_task_from_id(UUID(task_id))
     data = dict(task.data) if task is not None else {}
     own = set(schema["properties"])
     return {
-        "item": item, "schema": schema, "labels": labels,
+        "item": item, "schema": schema, "labels": labels, "choice_labels": choice_labels,
         "can_act": item.state == "READY" and actor.holds(item.role, item.unit_code),
         "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",
         # On rework (a returned report) the form opens with what was submitted last time.

@@ -89,8 +89,11 @@ def parse_due(value: Any) -> datetime | None:
 
 
 def status(item: WorkItem, now: datetime | None = None) -> str:
-    """One of the four deadline states of a work item."""
+    """One of the four deadline states of a work item; "" for one the process withdrew (CANCELLED), which
+    nobody completed, on time or late."""
     due = clock.from_db(item.due_at)
+    if item.state == "CANCELLED":
+        return ""
     if item.state == "READY":
         return OVERDUE if due is not None and (now or clock.now()) >= due else ON_TIME
     closed = clock.from_db(item.closed_at)

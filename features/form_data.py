@@ -3,6 +3,7 @@ a field), with hand-written values where a generic one would not read as the rea
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -11,6 +12,7 @@ from engine import clock, forms
 
 OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     ("document_issuance", "issue_and_send"): {"document_number": "2609/KH-SYT", "recipient": "UBND tỉnh; Sở Nội vụ"},
+    ("inspection", "conclude"): {"remediation_required": False},
 }
 
 
@@ -23,6 +25,8 @@ def _value(name: str, field: dict[str, Any]) -> Any:
     kind = field.get("type")
     if kind == "array":
         item = field.get("items", {})
+        if "pattern" in item and "oneOf" not in item and "enum" not in item:
+            return []  # e.g. criterion codes: none requested unless a feature says so
         return [_value(name, item)] * max(1, int(field.get("minItems", 1)))
     if kind == "integer":
         return max(int(field.get("minimum", 1)), 1)
@@ -33,6 +37,8 @@ def _value(name: str, field: dict[str, Any]) -> Any:
     if kind == "object":
         return {k: _value(k, v) for k, v in field.get("properties", {}).items() if k in field.get("required", [])}
     if field.get("format") == "date":
+        if name.endswith("_due"):  # a cut-off for other units: a week ahead, not today
+            return (clock.today_local() + timedelta(days=7)).isoformat()
         return clock.today_local().isoformat()
     if field.get("format") in ("uri", "url") or "https?" in field.get("pattern", ""):
         return "https://vanban.syt.example.vn/tai-lieu/1"

@@ -38,7 +38,21 @@ def test_legal_review_is_valid_and_describes_its_user_tasks():
     assert {t["role"] for t in tasks.values()} == {"lead_unit", "supporting_unit", "approver"}
     assert tasks["contribute"]["role"] == "supporting_unit"
     assert tasks["approve"]["form"] == "legal_document_review/approve"
-    assert parsed.meta["properties"]["deadline"] == "15/01"
+    assert parsed.meta["properties"]["deadline"] == "before 15/01"
+
+
+@pytest.mark.parametrize("prop, value, message", [
+    ("deadline", "15 tháng 1", "process property 'deadline': ngày '15 tháng 1' phải có dạng DD/MM"),
+    ("deadline", "before 31/02", "process property 'deadline': ngày '31/02' không tồn tại"),
+    ("reminder_working_days", "năm", "process property 'reminder_working_days' must be a whole number"),
+])
+def test_deadline_properties_that_do_not_parse_are_refused(prop, value, message):
+    xml = legal_xml()
+    old = {"deadline": 'name="deadline" value="before 15/01"',
+           "reminder_working_days": 'name="reminder_working_days" value="5"'}[prop]
+    assert old in xml
+    problems = problems_of(xml.replace(old, f'name="{prop}" value="{value}"').encode())
+    assert any(message in p for p in problems), problems
 
 
 def test_deploy_stores_a_version_once_per_content(db):

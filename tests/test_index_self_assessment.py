@@ -216,7 +216,7 @@ def test_each_owner_unit_collects_evidence_by_the_batch_deadline(db, actor):
         assert clock.from_db(item.due_at) == vn(2027, 6, 30, 23, 59, 59)
     assert service.my_work_items(db, actor("nvy.chuyenvien")) == []
     # The submission deadline comes from the process (15/12); the reminder 5 working days before it.
-    assert clock.from_db(inst.due_at) == vn(2027, 12, 15)
+    assert clock.from_db(inst.due_at) == vn(2027, 12, 15, 23, 59, 59)
     assert clock.from_db(inst.next_timer_at) == vn(2027, 12, 8, 8, 0)
 
 
@@ -313,7 +313,10 @@ def test_returns_are_bounded_then_the_approver_finalizes(db, actor):
 
 def test_deadline_escalates_to_the_approver_and_ends_with_the_submission(db, actor, fake_clock):
     inst = start(db, actor, batches=[])
-    fake_clock.set(vn(2027, 12, 15, 8, 0))
+    fake_clock.set(vn(2027, 12, 15, 23, 59))  # 15/12 is the last day: not yet overdue
+    service.fire_due_timers(db)
+    assert [i.bpmn_id for i in service.my_work_items(db, actor("giamdoc"))] == []
+    fake_clock.set(vn(2027, 12, 16, 8, 0))
     assert service.fire_due_timers(db) == 1
     gd, vp = actor("giamdoc"), actor("vp.chuyenvien")
     escalation = open_item(db, gd, "handle_overdue", inst.id)
@@ -321,7 +324,7 @@ def test_deadline_escalates_to_the_approver_and_ends_with_the_submission(db, act
     with db.session() as s:
         evidence.complete_self_score(s, vp, task_id, {"scores": all_scores(resolved()), "summary": "Tự chấm"})
     complete(db, gd, "approve", inst.id, {"decision": "approve"})
-    complete(db, vp, "submit_for_appraisal", inst.id, {"dispatch_number": "1/SYT-VP", "dispatch_date": "2027-12-15"})
+    complete(db, vp, "submit_for_appraisal", inst.id, {"dispatch_number": "1/SYT-VP", "dispatch_date": "2027-12-16"})
     with db.session() as s:
         assert s.get(WorkItem, escalation.id).state == "CANCELLED"
         assert s.get(ProcessInstance, inst.id).status == "completed"
@@ -518,3 +521,12 @@ def test_export_holds_scores_and_evidence_in_vietnamese(db, actor):
     assert first[8] == pdf.sha256 and first[7] == datetime(2026, 12, 1, 9, 0)
     assert "Thanh tra" in first[2]
     assert rows[2][5] == "https://syt.gov.vn/thi-hanh-phap-luat" and sheet["F3"].hyperlink.target == rows[2][5]
+
+
+def test_evidence_requested_at_a_review_is_shown_to_the_owners_in_the_next_batch(db, actor):
+    inst = start(db, actor)
+    run_batch(db, actor, inst.id, 1, missing=("2.2", "5.2"))
+    tccb = actor("tccb.chuyenvien")
+    item = open_item(db, tccb, "collect_evidence", inst.id)
+    rows = {label: value for *_key, label, value in service.task_context(db, tccb, item.task_id)["context_rows"]}
+    assert rows["Tiêu chí đơn vị đầu mối yêu cầu bổ sung tài liệu kiểm chứng"] == ["2.2", "5.2"]

@@ -88,7 +88,7 @@ def test_start_lead_plans_the_inspection(db, actor):
     inst = start(db, actor)
     item = open_item(db, actor("tt.chuyenvien"), "plan_inspection", inst.id)
     assert (item.unit_code, item.role) == ("TTRA", "lead_unit")
-    assert clock.from_db(item.due_at) == vn(2026, 12, 31)  # no plan deadline given: 31/12 of the year
+    assert clock.from_db(item.due_at) == vn(2026, 12, 31, 23, 59, 59)  # no plan deadline given: 31/12 of the year
     assert clock.from_db(inst.next_timer_at) == vn(2026, 12, 24, 8, 0)
     for unit in UNITS:  # inspected units have nothing to do before the decision is signed
         assert service.my_work_items(db, unit_actor(actor, unit)) == []
@@ -302,11 +302,11 @@ def test_reminder_escalation_then_cancelled_when_the_case_closes(db, actor, fake
     fake_clock.set(vn(2026, 12, 24, 8, 1))
     assert service.fire_due_timers(db) == 1
     with db.session() as s:
-        assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 31)
+        assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 31, 23, 59, 59)
     assert service.instance_view(db, gd, inst.id)["diagram_states"]["remind"] == "completed"
     assert service.my_work_items(db, gd) == []  # a reminder only: nothing for the approver yet
 
-    fake_clock.set(vn(2026, 12, 31, 0, 1))
+    fake_clock.set(vn(2027, 1, 1, 0, 1))  # the last day, 31/12, has passed
     assert service.fire_due_timers(db) == 1
     escalation = open_item(db, gd, "handle_overdue", inst.id)
     assert (escalation.unit_code, escalation.role) == ("BGD", "approver")

@@ -124,7 +124,7 @@ def test_start_lead_lists_procedures_default_deadline_and_reminder(db, actor):
     item = open_item(db, actor("tt.chuyenvien"), "prepare_list", inst.id)
     assert (item.unit_code, item.role) == ("TTRA", "lead_unit")
     # No deadline given by a plan: 31/12 of the period's year; reminder 5 working days before at 08:00.
-    assert clock.from_db(item.due_at) == vn(2026, 12, 31)
+    assert clock.from_db(item.due_at) == vn(2026, 12, 31, 23, 59, 59)
     assert clock.from_db(inst.next_timer_at) == vn(2026, 12, 24, 8, 0)
     assert service.my_work_items(db, actor("khtc.chuyenvien")) == []
 
@@ -273,16 +273,16 @@ def test_reminder_then_escalation_cancelled_by_publication(db, actor, fake_clock
         fired = s.scalars(select(AuditEvent.summary).where(AuditEvent.instance_id == inst.id,
                                                            AuditEvent.kind == "timer_fired")).all()
         assert len(fired) == 1 and "wait_reminder" in fired[0]
-        assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 31)
+        assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 31, 23, 59, 59)
     states = service.instance_view(db, gd, inst.id)["diagram_states"]
     assert states["remind"] == "completed" and states["wait_deadline"] == "active"
     assert [i.bpmn_id for i in service.my_work_items(db, gd)] == ["approve"]  # no escalation yet
 
-    fake_clock.set(vn(2026, 12, 31, 0, 1))
+    fake_clock.set(vn(2027, 1, 1, 0, 1))  # the last day, 31/12, has passed
     assert service.fire_due_timers(db) == 1
     escalation = open_item(db, gd, "handle_overdue", inst.id)
     assert (escalation.unit_code, escalation.role) == ("BGD", "approver")
-    # 3 working days from Thursday 31/12/2026, skipping New Year's Day: end of Wednesday 06/01/2027.
+    # 3 working days from New Year's Day (a holiday): end of Wednesday 06/01/2027.
     assert clock.from_db(escalation.due_at) == vn(2027, 1, 6, 23, 59, 59)
     approve = open_item(db, gd, "approve", inst.id)
     assert worklist.status(approve) == worklist.OVERDUE

@@ -136,8 +136,11 @@ def test_an_on_event_duty_is_started_by_hand_with_working_days_to_do_it(mini, fa
     # five working days after the event, Tết skipped: 11/02, 12/02, 15/02, 16/02, 17/02
     assert clock.from_db(inst.due_at).date() == date(2027, 2, 17)
     assert clock.from_db(inst.due_at).date() == calendar.add_working_days(date(2027, 2, 3), 5)
-    with pytest.raises(Conflict):
-        service.start_duty(mini, tt, "MINI-TTHC-02", "TTRA")  # the same event, the same day
+    with pytest.raises(Conflict, match="Thêm lần phát sinh trong ngày"):
+        service.start_duty(mini, tt, "MINI-TTHC-02", "TTRA")  # most likely a second click
+    second = service.start_duty(mini, tt, "MINI-TTHC-02", "TTRA", again=True)  # a second new document
+    assert (second.period, second.title) == ("03/02/2027 (2)",
+                                              "Công bố, công khai TTHC khi có văn bản mới ngày 03/02/2027 (lần 2)")
     with pytest.raises(Forbidden):
         service.start_duty(mini, actor("vp.chuyenvien", "syt-mini"), "MINI-TTHC-02", "VP")
 

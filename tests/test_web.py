@@ -190,3 +190,21 @@ def test_plan_page_shows_the_year_schedule_with_states(client, db, actor, fake_c
     assert "Chưa mở" in client.get("/plan?year=2027").get_data(as_text=True)
     login(client, "tt.chuyenvien", org="syt-thanh-hoa")
     assert "HUE-TTHC-01" not in client.get("/plan?year=2026").get_data(as_text=True)
+
+
+def test_case_data_shows_the_label_of_a_chosen_option_not_its_stored_value(client, db, actor):
+    from features.form_data import answers
+
+    opened = {o.duty_id: o for o in service.run_scheduler(db, plan_keys={"hue"})}["HUE-TTHC-01"]
+    tt = actor("tt.chuyenvien")
+    items = [i for i in service.my_work_items(db, tt) if i.instance_id == opened.instance_id]
+    service.complete_task(db, tt, items[0].task_id, answers("document_issuance", "draft"))
+    view = service.instance_view(db, tt, opened.instance_id)
+    for unit in view["data"]["supporting_units"]:
+        who = actor(f"{unit.lower()}.chuyenvien") if unit != "TTRA" else tt
+        mine = [i for i in service.my_work_items(db, who) if i.instance_id == opened.instance_id]
+        service.complete_task(db, who, mine[0].task_id, {"agreement": "agree_with_comments", "comments": "Bổ sung"})
+    finalize = [i for i in service.my_work_items(db, tt) if i.instance_id == opened.instance_id][0]
+    login(client, "tt.chuyenvien")
+    page = client.get(f"/tasks/{finalize.task_id}").get_data(as_text=True)
+    assert "Thống nhất, có ý kiến bổ sung" in page and "agree_with_comments" not in page

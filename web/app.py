@@ -15,7 +15,7 @@ from engine import clock, service
 from engine.db import Database
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 
-from . import auth, filters, plans, processes, work
+from . import auth, evidence, filters, plans, processes, work
 
 csrf = CSRFProtect()
 
@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_dir = Path(os.environ.get("CCHC_INSTANCE_DIR", "instance"))
     app.config.update(
         SECRET_KEY=config.pop("SECRET_KEY", None) or _secret_key(instance_dir),
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=evidence.MAX_REQUEST_BYTES,  # one evidence file (engine: 10 MB) and its form
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(work.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(evidence.bp)
 
     @app.context_processor
     def _now():
@@ -82,7 +83,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(CSRFError, _error(400, "Phiên làm việc hết hạn hoặc yêu cầu không hợp lệ (CSRF)"))
     app.register_error_handler(404, _error(404, "Không tìm thấy"))
     app.register_error_handler(403, _error(403, "Không có quyền"))
-    app.register_error_handler(413, _error(413, "Dữ liệu gửi lên quá lớn"))
+    app.register_error_handler(413, lambda exc: (render_template(
+        "error.html", code=413, title="Dữ liệu gửi lên quá lớn", message=evidence.TOO_LARGE_MESSAGE), 413))
     app.register_error_handler(500, _error(500, "Lỗi hệ thống; dữ liệu chưa được lưu, vui lòng thử lại"))
 
     @app.after_request

@@ -42,8 +42,14 @@ def due_text(value) -> str:
 UNIT_KEYS = {"lead_unit", "approver_unit", "unit", "supporting_units"}
 
 
-def show_value(value, key: str, units: dict[str, str]) -> str:
-    """A case-data value as a person reads it: unit names, dd/mm/yyyy dates, lists joined."""
+def show_value(value, key: str, units: dict[str, str], choices: dict[str, dict] | None = None) -> str:
+    """A case-data value as a person reads it: unit names, the label of a chosen option, dd/mm/yyyy dates,
+    lists joined."""
+    labels = (choices or {}).get(key)
+    if labels:
+        picked = value if isinstance(value, list) else [value]
+        if all(isinstance(v, str | int | bool) and v in labels for v in picked):
+            return "; ".join(labels[v] for v in picked)
     if key in UNIT_KEYS:
         codes = value if isinstance(value, list) else [value]
         return ", ".join(units.get(str(c), str(c)) for c in codes)
@@ -59,7 +65,7 @@ def show_value(value, key: str, units: dict[str, str]) -> str:
 
 
 STATUS_CLASS = {worklist.ON_TIME: "ok", worklist.OVERDUE: "late", worklist.DONE_ON_TIME: "done",
-                worklist.DONE_LATE: "done-late"}
+                worklist.DONE_LATE: "done-late", "": "none"}  # "": withdrawn by the process, no deadline state
 STATE_LABEL = {"READY": "Đang chờ xử lý", "COMPLETED": "Đã hoàn thành", "CANCELLED": "Đã hủy",
                "running": "Đang thực hiện", "completed": "Đã kết thúc", "cancelled": "Đã hủy"}
 

@@ -11,6 +11,7 @@ from flask_login import login_required
 from engine import clock, forms, roles, service
 from engine.errors import EngineError
 
+from . import evidence
 from .auth import actor
 
 bp = Blueprint("processes", __name__)
@@ -35,7 +36,8 @@ def instances():
 def instance(instance_id: int):
     view = service.instance_view(_db(), actor(), instance_id)
     viewer_installed = Path(current_app.static_folder, DIAGRAM_VIEWER).is_file()
-    return render_template("instance.html", **view, diagram_viewer=DIAGRAM_VIEWER if viewer_installed else None)
+    return render_template("instance.html", **view, diagram_viewer=DIAGRAM_VIEWER if viewer_installed else None,
+                           evidence_panel=evidence.instance_panel(view["instance"]))
 
 
 @bp.route("/instances/<int:instance_id>/diagram.json")
@@ -112,6 +114,8 @@ def _my_duties(me, lead_units: list[str]) -> list[dict]:
                 continue
             periods = [o.period.label for y in (today.year, today.year + 1) for o in duty.schedule.occurrences(y)
                        if o.due_on >= today]
+            if duty.schedule.scheduled and not periods:
+                continue  # a one-off duty whose date has passed: nothing left to open
             rows.append({"duty": duty, "unit": unit, "periods": periods[:4]})
     rows.sort(key=lambda r: (r["duty"].schedule.scheduled, r["duty"].id))  # on-event duties first
     return rows
@@ -124,7 +128,7 @@ def start_duty():
     form = request.form
     try:
         inst = service.start_duty(_db(), actor(), form.get("duty_id", ""), form.get("lead_unit", ""),
-                                  form.get("period") or None)
+                                  form.get("period") or None, again=form.get("again") == "1")
     except EngineError as exc:
         flash(str(exc), "error")
         return redirect(url_for("processes.start")), 303

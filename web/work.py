@@ -8,6 +8,7 @@ from flask_login import login_required
 from engine import service
 from engine.errors import Conflict, FormInvalid
 
+from . import evidence
 from .auth import actor
 
 bp = Blueprint("work", __name__)
@@ -28,12 +29,16 @@ def worklist():
 @login_required
 def task(task_id: str):
     ctx = service.task_context(_db(), actor(), task_id)
+    panel = evidence.task_panel(ctx)  # the evidence of the index self-assessment, on the steps that need it
+    if panel is not None:
+        ctx["context_rows"] = evidence.hide_panel_rows(ctx["context_rows"])
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         values = request.form.to_dict()
         data, errors = service.parse_form(ctx["schema"], request.form)
+        data, errors = evidence.read_scores(ctx["schema"], request.form, data, errors, panel)
         if not errors:
             try:
                 service.complete_task(_db(), actor(), task_id, data)
@@ -48,4 +53,6 @@ def task(task_id: str):
         status = 400
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
     return render_template("task.html", units=service.unit_names(_db(), actor().org_id), errors=errors,
-                           values=values, **ctx), status
+                           values=values, evidence_panel=panel,
+                           score_rows=evidence.score_rows(ctx["schema"], panel, ctx["prefill"], values, errors),
+                           **ctx), status
