@@ -209,7 +209,7 @@ def test_legal_document_review_end_to_end(live_server, page):
     login(page, base, "tt.chuyenvien")
     page.get_by_role("link", name="Khởi tạo nhiệm vụ").click()
     expect(page.get_by_role("heading", name="Khởi tạo nhiệm vụ")).to_be_visible()
-    process = page.get_by_label("Quy trình")
+    process = page.locator("select[name=process_key]")
     process.select_option("legal_document_review")
     expect(process.locator("option:checked")).to_have_text(re.compile(r"^Rà soát, hệ thống hóa văn bản QPPL"))
     page.get_by_label("Kỳ (năm)").fill("2026")
@@ -361,7 +361,7 @@ def test_all_field_errors_shown_at_once(live_server, page):
     """Empty required 'Phạm vi rà soát' and an impossible date in one submission: both fields get their error."""
     login(page, live_server, "tt.chuyenvien")
     page.get_by_role("link", name="Khởi tạo nhiệm vụ").click()
-    page.get_by_label("Quy trình").select_option("legal_document_review")
+    page.locator("select[name=process_key]").select_option("legal_document_review")
     page.get_by_label("Kỳ (năm)").fill("2027")
     page.get_by_role("button", name="Khởi tạo").click()
     page.wait_for_url(re.compile(r"/instances/\d+$"))
