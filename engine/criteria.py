@@ -12,34 +12,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import yaml_lines
 from .errors import ValidationFailed
 from .registry import FUNCTIONS
 
 DEFAULT_CRITERIA = Path(__file__).resolve().parent.parent / "processes" / "index_self_assessment" / "criteria.yaml"
 SCORE_STEP = 0.25
-_LINE = "__line__"
+_LINE = yaml_lines.LINE
 _CODE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
 CRITERION_KEYS = {"code", "name", "max_points", "owner", "evidence", "source", "note"}
 REQUIRED_KEYS = ("code", "name", "max_points", "owner", "evidence")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML that records each mapping's line under `__line__`."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else " ".join(str(value).split())
+_text = yaml_lines.text
 
 
 def is_step(value: float, step: float = SCORE_STEP) -> bool:
@@ -54,12 +39,7 @@ def parse(text: str, name: str = "criteria.yaml") -> list[dict[str, Any]]:
     Raises ValidationFailed listing every problem as `name:line: message` (unknown owner function, duplicate
     code, non-positive max_points, missing keys …)."""
     problems: list[str] = []
-    try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 — _LineLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        raise ValidationFailed([f"{where}: YAML không hợp lệ: {getattr(exc, 'problem', exc)}"]) from None
+    doc = yaml_lines.load(text, name)
     if not isinstance(doc, dict) or not isinstance(doc.get("areas"), list) or not doc["areas"]:
         line = doc.get(_LINE, 1) if isinstance(doc, dict) else 1
         raise ValidationFailed([f"{name}:{line}: tệp phải có mục 'areas' là danh sách lĩnh vực (không rỗng)"])

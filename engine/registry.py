@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import deadlines
+from . import deadlines, yaml_lines
 from .errors import ValidationFailed
 
 PLANS_DIR = Path(__file__).resolve().parent.parent / "processes" / "plans"
@@ -31,7 +29,8 @@ AREAS = {
 FUNCTIONS = ("cchc_focal", "tthc_control", "legal", "inspection", "personnel", "finance", "digital", "one_stop")
 UNIT_KINDS = ("leadership", "department", "affiliated")
 REQUIRED_DUTY_KEYS = ("id", "area", "duty", "product", "lead", "support", "timing", "recurrence", "process", "source")
-_LINE = "__line__"
+_LINE = yaml_lines.LINE
+_text = yaml_lines.text
 
 
 @dataclass(frozen=True)
@@ -123,34 +122,10 @@ class Registry:
         }
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML (no Python tags) that records each mapping's line under `__line__`."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return " ".join(str(value).split())
-
-
 def parse(text: str, name: str) -> Registry:
     """Validate a registry's text; raises ValidationFailed listing every problem as `name:line: message`."""
     problems: list[str] = []
-    try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 — _LineLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        raise ValidationFailed([f"{where}: YAML không hợp lệ: {getattr(exc, 'problem', exc)}"]) from None
+    doc = yaml_lines.load(text, name)
     if not isinstance(doc, dict):
         raise ValidationFailed([f"{name}:1: tệp phải là một bảng (mapping) có plan, organisation, units, duties"])
 
