@@ -2,11 +2,15 @@
 the timers run as the worker would), act as people named the way users say them, check duties and deadlines.
 
 Every step calls engine.service only. People are "chuyên viên <tên đơn vị>", "trưởng phòng <tên đơn vị>",
-"Giám đốc Sở"; units by their names in the plan's registry. Form answers come from features/form_data.py.
+"Giám đốc Sở"; units by their names in the plan's registry. Form answers come from features/form_data.py; a step
+ending in "với:" fills them from a table (features/form_steps.py). A step that tries something not allowed keeps the
+refusal in the `attempt` fixture for "bị từ chối với thông báo …".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,6 +19,7 @@ from parse import with_pattern
 from pytest_bdd import given, parsers, then, when
 
 from engine import clock, deadlines, service, worklist
+from engine.errors import EngineError
 from features.form_data import answers
 
 STATES = (worklist.ON_TIME, worklist.OVERDUE, worklist.DONE_ON_TIME, worklist.DONE_LATE)
@@ -30,8 +35,9 @@ def vn_date(text: str) -> date:
     return datetime.strptime(text, "%d/%m/%Y").date()
 
 
-@with_pattern(r"(?:[Cc]huyên viên|[Tt]rưởng phòng|[Tt]hủ trưởng đơn vị) [^\"]+?|Giám đốc Sở")
+@with_pattern(r'(?:[Cc]huyên viên|[Tt]rưởng phòng|[Tt]hủ trưởng đơn vị) (?:(?!thử )[^"])+?|Giám đốc Sở')
 def person_name(text: str) -> str:
+    """Someone, never "… thử" (so in "chuyên viên X thử tải lên …" the person is not "chuyên viên X thử")."""
     return text
 
 
@@ -76,10 +82,35 @@ class Plan:
     def lead_of(self, unit_name: str):
         return self.who(f"chuyên viên {unit_name}")
 
+    def staff(self, code: str):
+        """The chuyên viên of the unit with that code."""
+        return self.lead_of(self.units[code])
+
 
 @pytest.fixture
 def plan(db) -> Plan:
     return Plan(db)
+
+
+@dataclass
+class Attempt:
+    """The refusal of the last step that tried something not allowed (None if it went through)."""
+
+    error: EngineError | None = None
+    form_key: str = ""  # the form of the refused task, where a form was refused
+
+
+@pytest.fixture
+def attempt() -> Attempt:
+    return Attempt()
+
+
+@contextmanager
+def refusal(attempt: Attempt, kind: type[EngineError] = EngineError) -> Iterator[None]:
+    """The block must be refused with `kind`; the refusal is kept for "bị từ chối …"."""
+    with pytest.raises(kind) as refused:
+        yield
+    attempt.error = refused.value
 
 
 def open_items(plan: Plan, person, task: str | None = None, title: str | None = None):
@@ -104,6 +135,15 @@ def complete(plan: Plan, person, task: str, data: dict | None = None):
                                  data if data is not None else answers(process_key, item.bpmn_id))
 
 
+def remaining_complete(plan: Plan, task: str, but: str | None = None) -> None:
+    """Every unit whose `task` is still open in the instance in focus completes it (generated answers), but `but`."""
+    remaining = [w.unit_code for w in items_of(plan, task) if w.state == "READY"
+                 and (but is None or w.unit_code != plan.code(but))]
+    assert remaining, f"không còn đơn vị nào chưa hoàn thành việc '{task}'"
+    for code in remaining:
+        complete(plan, plan.staff(code), task)
+
+
 def focus_view(plan: Plan) -> dict:
     assert plan.instance_id is not None, "chưa chọn nhiệm vụ nào"
     return service.instance_view(plan.db, plan.who("Giám đốc Sở"), plan.instance_id)
@@ -112,6 +152,37 @@ def focus_view(plan: Plan) -> dict:
 def instance_by_title(plan: Plan, title: str):
     rows = [r for r in service.list_instances(plan.db, plan.who("Giám đốc Sở")) if r.title == title]
     return rows
+
+
+def items_of(plan: Plan, task: str, unit: str | None = None):
+    """The work items (open or closed) of `task` in the instance in focus, of one unit if given, oldest first."""
+    return [w for w in focus_view(plan)["items"]
+            if w.name == task and (unit is None or w.unit_code == plan.code(unit))]
+
+
+def latest_item(plan: Plan, task: str, unit: str):
+    items = items_of(plan, task, unit)
+    assert items, f"chưa có việc '{task}' của {unit}"
+    return items[-1]
+
+
+def assert_own_items(plan: Plan, task: str, codes, due: str | None = None) -> None:
+    """The chuyên viên of each unit of `codes` has exactly one open `task` in the instance in focus, the unit's own
+    (due `due` if given)."""
+    for code in codes:
+        items = [w for w in open_items(plan, plan.staff(code), task) if w.instance_id == plan.instance_id]
+        assert [w.unit_code for w in items] == [code], f"{plan.units[code]}: {[w.unit_code for w in items]}"
+        if due is not None:
+            assert deadlines.due_phrase(clock.from_db(items[0].due_at)) == due
+
+
+def mentions(event, kind: str, text: str) -> bool:
+    """An audit event of `kind` whose summary or payload mentions `text`."""
+    return event.kind == kind and (text in event.summary or text in event.payload)
+
+
+def has_event(plan: Plan, kind: str, text: str) -> bool:
+    return any(mentions(e, kind, text) for e in focus_view(plan)["history"])
 
 
 def move_clock(plan: Plan, fake_clock, when: datetime) -> None:
@@ -161,7 +232,13 @@ def when_completes_at(plan, fake_clock, person, task, when):
 @when(step('các đơn vị phối hợp hoàn thành việc "{task}"'))
 def when_all_supporting_complete(plan, task):
     for code in focus_view(plan)["data"]["supporting_units"]:
-        complete(plan, plan.who(f"chuyên viên {plan.units[code]}"), task)
+        complete(plan, plan.staff(code), task)
+
+
+@when(step('các đơn vị phối hợp hoàn thành việc "{task}" lúc {when:NgayGio}'))
+def when_all_supporting_complete_at(plan, fake_clock, task, when):
+    move_clock(plan, fake_clock, when)
+    when_all_supporting_complete(plan, task)
 
 
 @when(step('{person:Nguoi} phê duyệt việc "{task}"'))
@@ -172,6 +249,20 @@ def when_approves(plan, person, task):
 @when(step('{person:Nguoi} trả lại việc "{task}" với ý kiến "{comment}"'))
 def when_returns(plan, person, task, comment):
     complete(plan, plan.who(person), task, {"decision": "return", "comment": comment})
+
+
+@when(step('{person:Nguoi} chỉ đạo "{direction}" trong việc "{task}"'))
+def when_directs(plan, person, direction, task):
+    complete(plan, plan.who(person), task, {"direction": direction})
+
+
+@when(step("{person:Nguoi} mở kỳ báo cáo với hạn các đơn vị gửi báo cáo {due:Ngay}"))
+def when_period_opened(plan, person, due: date):
+    """periodic_report's first task, with the units' cut-off a person would type (generated: today)."""
+    title = focus_view(plan)["instance"].title
+    data = {"unit_report_due": due.isoformat(),
+            "guidance": f"Đề cương {title}: kết quả thực hiện trong kỳ, khó khăn, vướng mắc, kiến nghị, đề xuất"}
+    complete(plan, plan.who(person), "Mở kỳ báo cáo, hướng dẫn các đơn vị", data)
 
 
 # --- Thì ---------------------------------------------------------------------------------------------------------
@@ -211,12 +302,30 @@ def then_no_task(plan, person, task):
     assert items == []
 
 
+@then(step('{person:Nguoi} thấy "{label}" là "{value}" trong việc "{task}"'))
+def then_sees_in_task(plan, person, label, value, task):
+    who = plan.who(person)
+    context = service.task_context(plan.db, who, item_in_focus(plan, who, task).task_id)
+    assert context["can_act"]
+    shown = {row_label: str(row_value) for _key, row_label, row_value in context["context_rows"]}
+    assert shown.get(label) == value, shown
+
+
 @then(step('việc "{task}" của {unit} ở trạng thái "{label}"'))
 def then_item_state(plan, task, unit, label):
     assert label in STATES
-    items = [w for w in focus_view(plan)["items"] if w.name == task and w.unit_code == plan.code(unit)]
-    assert items, f"chưa có việc '{task}' của {unit}"
-    assert worklist.status(items[-1]) == label
+    assert worklist.status(latest_item(plan, task, unit)) == label
+
+
+@then(step('việc "{task}" của {unit} hạn {due}'))
+def then_item_due(plan, task, unit, due):
+    assert deadlines.due_phrase(clock.from_db(latest_item(plan, task, unit).due_at)) == due
+
+
+@then(step('việc "{task}" của {unit} đã bị hủy'))
+def then_item_cancelled(plan, task, unit):
+    item = latest_item(plan, task, unit)
+    assert item.state == "CANCELLED", item.state
 
 
 @then(step('nhiệm vụ ở trạng thái "{label}"'))
@@ -232,4 +341,15 @@ def then_instance_completed(plan):
 
 @then(step('lịch sử nhiệm vụ có sự kiện "{kind}" về "{text}"'))
 def then_history(plan, kind, text):
-    assert any(e.kind == kind and (text in e.summary or text in e.payload) for e in focus_view(plan)["history"])
+    assert has_event(plan, kind, text)
+
+
+@then(step('lịch sử nhiệm vụ không có sự kiện "{kind}" về "{text}"'))
+def then_no_history(plan, kind, text):
+    assert not has_event(plan, kind, text)
+
+
+@then(step('bị từ chối với thông báo "{message}"'))
+def then_refused(attempt, message):
+    assert attempt.error is not None, "bước trước không bị từ chối"
+    assert message in str(attempt.error), str(attempt.error)

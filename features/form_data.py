@@ -13,6 +13,19 @@ from engine import clock, forms
 OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     ("document_issuance", "issue_and_send"): {"document_number": "2609/KH-SYT", "recipient": "UBND tỉnh; Sở Nội vụ"},
     ("inspection", "conclude"): {"remediation_required": False},
+    # legal_document_review.feature: the 2026 review started on 01/12/2026, its phòng answering by 20/12
+    ("legal_document_review", "start_review"): {
+        "scope": "Văn bản QPPL về y tế do HĐND, UBND tỉnh ban hành còn hiệu lực", "contribute_due": "2026-12-20",
+        "instructions": "Gửi kết quả về Thanh tra Sở"},
+    ("legal_document_review", "contribute"): {
+        "documents_reviewed": 12, "documents_to_amend": 2, "documents_to_repeal": 1,
+        "document_list": ["Quyết định 15/2021/QĐ-UBND"], "proposals": "Sửa đổi Quyết định 15/2021"},
+    ("legal_document_review", "consolidate"): {
+        "report_title": "Báo cáo kết quả rà soát, hệ thống hóa văn bản QPPL năm 2026", "total_reviewed": 24,
+        "summary": "Đã rà soát 24 văn bản; 4 văn bản cần sửa đổi, bổ sung"},
+    ("legal_document_review", "finalize_by_approver"): {"final_note": "Lãnh đạo Sở hoàn thiện"},
+    ("legal_document_review", "handle_overdue"): {
+        "direction": "Thanh tra Sở hoàn thành báo cáo trong 03 ngày làm việc"},
 }
 
 

@@ -1,10 +1,7 @@
 """index_self_assessment.feature: the annual CCHC index self-assessment the scheduler opens on 01/01 (Huế HUE-CS-01,
 Đồng Nai 2021-2030 DNA-CS-01, Quảng Ngãi QNG-CS-01): evidence by batch (engine.evidence through engine.service),
-self-score, approval, submission and the .xlsx export. Shared steps: features/common_steps.py.
-
-Form answers are generated from the task's JSON Schema (features/form_data.py); a step ending in "với:" overrides
-them with a table of | trường | giá trị | rows, fields named by their titles in the form, values typed as a user
-types them in the web form (dd/mm/yyyy dates, "có"/"không", list items separated by ";").
+self-score, approval, submission and the .xlsx export. Shared steps: features/common_steps.py; steps ending in
+"với:" (a form filled in from a table): features/form_steps.py.
 """
 
 from __future__ import annotations
@@ -17,42 +14,21 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from parse import with_pattern
-from pytest_bdd import parsers, scenarios, then, when
+from pytest_bdd import scenarios, then, when
 
-from engine import clock, deadlines, forms, service
-from engine.errors import EngineError, FormInvalid
-from features.common_steps import (
-    complete,
-    focus_view,
-    instance_by_title,
-    item_in_focus,
-    move_clock,
-    vn_date,
-    vn_datetime,
-)
-from features.form_data import _value, answers
+from engine import clock, deadlines, service
+from engine.errors import FormInvalid
+from features.common_steps import complete, focus_view, instance_by_title, item_in_focus, refusal, step
 
 scenarios("index_self_assessment.feature")
-
-
-@with_pattern(r'(?:[Cc]huyên viên|[Tt]rưởng phòng|[Tt]hủ trưởng đơn vị) (?:(?!thử )[^"])+?|Giám đốc Sở')
-def person_name(text: str) -> str:
-    """Someone, as in common_steps, but never "… thử" (so "chuyên viên X thử tải lên" is not "X thử" doing it)."""
-    return text
-
-
-def step(text: str):
-    return parsers.parse(text, extra_types={"NgayGio": vn_datetime, "Ngay": vn_date, "Nguoi": person_name})
 
 SELF_SCORE = "Tự chấm điểm"
 
 
 @dataclass
 class Case:
-    """What the scenario tried last and what it exported."""
+    """What the scenario exported (refusals are in the shared `attempt` fixture)."""
 
-    error: EngineError | None = None
     workbook: Any = None
 
 
@@ -91,46 +67,6 @@ def file_bytes(filename: str) -> bytes:
     return f"Nội dung tệp {filename}\n".encode()
 
 
-def base_answers(process_key: str, bpmn_id: str) -> dict[str, Any]:
-    """The generated answers of a form; where the generator cannot make a valid one (index_self_assessment/
-    review_batch: a list of criterion codes with a pattern), only its required fields: the table fills in the rest."""
-    try:
-        return answers(process_key, bpmn_id)
-    except AssertionError:
-        schema = forms.load_schema(f"{process_key}/{bpmn_id}")
-        return {name: _value(name, field) for name, field in schema["properties"].items()
-                if name in schema.get("required", [])}
-
-
-def table_answers(process_key: str, bpmn_id: str, datatable: list[list[str]]) -> dict[str, Any]:
-    """The generated answers of a form with the fields of `datatable` (header row, then | title | value |) set
-    as a user would type them: choices by their label, "có"/"không", dd/mm/yyyy, list items split on ";".
-    An empty value leaves the field out."""
-    schema = forms.load_schema(f"{process_key}/{bpmn_id}")
-    fields = schema["properties"]
-    by_title = {f.get("title", name).lower(): name for name, f in fields.items()}
-    data = base_answers(process_key, bpmn_id)
-    for title, text in datatable[1:]:
-        name = by_title.get(title.strip().lower())
-        assert name is not None, f"biểu mẫu {bpmn_id} không có trường '{title}' ({sorted(by_title)})"
-        field, text = fields[name], text.strip()
-        data.pop(name, None)
-        if not text:
-            continue
-        labels = {label.lower(): value for value, label in forms.choices(field)}
-        if labels:
-            assert text.lower() in labels, f"'{text}' không phải lựa chọn của '{title}' ({sorted(labels)})"
-            data[name] = labels[text.lower()]
-        elif field.get("type") == "boolean":
-            assert text in ("có", "không"), f"'{title}': ghi 'có' hoặc 'không'"
-            data[name] = text == "có"
-        else:
-            typed, errors = forms.coerce({"properties": {name: field}}, {name: text.replace("; ", "\n")})
-            assert not errors, f"'{title}': {errors[name]}"
-            data[name] = typed[name]
-    return data
-
-
 def panel(plan) -> dict[str, Any]:
     return service.evidence_panel(plan.db, plan.who("Giám đốc Sở"), plan.instance_id)
 
@@ -165,10 +101,9 @@ def when_uploads(plan, person, filename, code):
 
 
 @when(step('{person:Nguoi} thử tải lên tệp "{filename}" cho tiêu chí {code}'))
-def when_tries_upload(plan, case, person, filename, code):
-    with pytest.raises(EngineError) as refused:
+def when_tries_upload(plan, attempt, person, filename, code):
+    with refusal(attempt):
         service.add_evidence_file(plan.db, plan.who(person), plan.instance_id, code, filename, file_bytes(filename))
-    case.error = refused.value
 
 
 @when(step('{person:Nguoi} gửi đường link "{url}" với tiêu đề "{title}" cho tiêu chí {code}'))
@@ -176,23 +111,10 @@ def when_adds_link(plan, person, url, title, code):
     service.add_evidence_link(plan.db, plan.who(person), plan.instance_id, code, url, title)
 
 
-@when(step('{person:Nguoi} hoàn thành việc "{task}" với:'))
-def when_completes_with(plan, person, task, datatable):
-    item = item_in_focus(plan, plan.who(person), task)
-    complete(plan, plan.who(person), task, table_answers(item.instance.process_key, item.bpmn_id, datatable))
-
-
-@when(step('{person:Nguoi} hoàn thành việc "{task}" lúc {when:NgayGio} với:'))
-def when_completes_at_with(plan, fake_clock, person, task, when, datatable):
-    move_clock(plan, fake_clock, when)
-    when_completes_with(plan, person, task, datatable)
-
-
 @when(step('{person:Nguoi} thử tự chấm điểm tối đa mọi tiêu chí mà không giải trình'))
-def when_scores_without_explaining(plan, case, person):
-    with pytest.raises(FormInvalid) as refused:
+def when_scores_without_explaining(plan, attempt, person):
+    with refusal(attempt, FormInvalid):
         self_score(plan, person, max_scores(plan, ""), "Tự chấm điểm Chỉ số CCHC năm 2027")
-    case.error = refused.value
 
 
 @when(step('{person:Nguoi} tự chấm điểm tối đa mọi tiêu chí, giải trình "{explanation}" ở tiêu chí chưa có '
@@ -229,13 +151,6 @@ def then_opened_for_focal(plan, title, day, unit, due):
     plan.instance_id = instance.id
 
 
-@then(step('việc "{task}" của {unit} hạn {due}'))
-def then_item_due(plan, task, unit, due):
-    items = [w for w in focus_view(plan)["items"] if w.name == task and w.unit_code == plan.code(unit)]
-    assert items, f"chưa có việc '{task}' của {unit}"
-    assert deadlines.due_phrase(clock.from_db(items[-1].due_at)) == due
-
-
 @then(step('các đơn vị phụ trách tiêu chí cung cấp tài liệu kiểm chứng là {units}'))
 def then_owner_units(plan, units):
     expected = [plan.code(name) for name in units.replace(" và ", ", ").split(", ")]
@@ -262,12 +177,6 @@ def then_evidence_row(plan, name, code, unit, batch):
         assert content.startswith(b"%PDF-") and row.content_type == "application/pdf"
 
 
-@then(step('bị từ chối với thông báo "{message}"'))
-def then_refused(case, message):
-    assert case.error is not None, "bước trước không bị từ chối"
-    assert message in str(case.error), str(case.error)
-
-
 @then(step('hồ sơ ghi nhận đợt {batch:d} đề nghị bổ sung tài liệu kiểm chứng cho tiêu chí {codes}'))
 def then_missing_requested(plan, batch, codes):
     reviews = [json.loads(e.payload)["data"] for e in focus_view(plan)["history"]
@@ -277,13 +186,13 @@ def then_missing_requested(plan, batch, codes):
 
 
 @then(step('chỉ các tiêu chí chưa có tài liệu kiểm chứng bị yêu cầu giải trình, trong đó có tiêu chí {code}'))
-def then_explanations_required(plan, case, code):
-    assert isinstance(case.error, FormInvalid), case.error
+def then_explanations_required(plan, attempt, code):
+    assert isinstance(attempt.error, FormInvalid), attempt.error
     without = {r["code"] for r in panel(plan)["coverage"] if not r["evidence_count"]}
-    flagged = {key.removeprefix("scores.") for key, message in case.error.errors.items()
+    flagged = {key.removeprefix("scores.") for key, message in attempt.error.errors.items()
                if key.startswith("scores.") and message == "Tiêu chí chưa có tài liệu kiểm chứng: bắt buộc giải trình"}
     assert flagged == without and code in flagged
-    assert case.error.errors["scores"] == f"Có {len(without)} tiêu chí chưa hợp lệ"
+    assert attempt.error.errors["scores"] == f"Có {len(without)} tiêu chí chưa hợp lệ"
 
 
 @then(step('tổng điểm tự chấm là {total}'))

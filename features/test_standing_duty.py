@@ -1,6 +1,6 @@
 """standing_duty.feature: a "Thường xuyên" duty tracked per quarter (Quảng Ngãi QNG-TTHC-01, standing_duty), opened
-by the scheduler. Shared steps: common_steps.py; below, the lead's report with its own words and the year's periods
-of one duty at a glance."""
+by the scheduler. Shared steps: common_steps.py (among them the Giám đốc's direction on an overdue report); below,
+the lead's report with its own words and the year's periods of one duty at a glance."""
 
 from __future__ import annotations
 
@@ -21,11 +21,6 @@ def when_reports(plan, fake_clock, person, results, when):
     move_clock(plan, fake_clock, when)
     data = answers("standing_duty", "report_progress") | {"results": results}
     complete(plan, plan.who(person), REPORT, data)
-
-
-@when(step('{person:Nguoi} chỉ đạo "{direction}" trong việc "{task}"'))
-def when_directs(plan, person, direction, task):
-    complete(plan, plan.who(person), task, {"direction": direction})
 
 
 @then(step('nhiệm vụ "{title}" của {unit} năm {year:d} có các kỳ:'))

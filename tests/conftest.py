@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh demo database per test, a movable clock, actors by login."""
+"""Shared fixtures: a fresh demo database per test, a movable clock, actors by login, the web app and its test
+client (tests/web_helpers.py logs in)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from engine import clock, service
 from engine.db import Database
+from web.app import create_app
 
 
 def pytest_configure(config):
@@ -67,3 +69,15 @@ def actor(db):
         assert found is not None, (login, org)
         return found
     return get
+
+
+@pytest.fixture
+def app(db, db_url):
+    """The web app on the test's demo database."""
+    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client of `app`; log in with tests.web_helpers.login."""
+    return app.test_client()

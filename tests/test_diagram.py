@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
 from tests.helpers import run_to_approval, start_review
-from web.app import create_app
-
-PASSWORD = "demo@2026"
-
-
-@pytest.fixture
-def client(db, db_url):
-    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"}).test_client()
-
-
-def login(client, name: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"csrf_token": token, "org": "syt-hue", "login": name,
-                                         "password": PASSWORD})
-    assert response.status_code in (302, 303), response.status_code
+from tests.web_helpers import login_ok, token
 
 
 def test_diagram_json_for_the_lead_unit_404_for_a_foreign_unit(client, db, actor):
@@ -30,7 +11,7 @@ def test_diagram_json_for_the_lead_unit_404_for_a_foreign_unit(client, db, actor
     url = f"/instances/{inst.id}/diagram.json"
     assert client.get(url).status_code == 302  # login first
 
-    login(client, "tt.chuyenvien")
+    login_ok(client, "tt.chuyenvien")
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Cache-Control"] == "no-store"
@@ -51,8 +32,8 @@ def test_diagram_json_for_the_lead_unit_404_for_a_foreign_unit(client, db, actor
     assert f'data-src="{url}"' in html and "instance_diagram.js" in html
     assert "BPMNDiagram" not in html and "Đã hoàn thành" in html and "Đang chờ xử lý" in html
 
-    client.post("/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)})
-    login(client, "nvd.chuyenvien")
+    client.post("/logout", data={"csrf_token": token(html)})
+    login_ok(client, "nvd.chuyenvien")
     response = client.get(url)
     assert response.status_code == 404
     assert "BPMNDiagram" not in response.get_data(as_text=True)
@@ -63,7 +44,7 @@ def test_instance_page_works_without_the_npm_assets(client, db, actor, tmp_path)
     """No web/static/vendor/ (npm not run): the page still renders, with a short note instead of the diagram."""
     inst = start_review(db, actor)
     client.application.static_folder = str(tmp_path)
-    login(client, "tt.chuyenvien")
+    login_ok(client, "tt.chuyenvien")
     response = client.get(f"/instances/{inst.id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)

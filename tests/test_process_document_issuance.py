@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from sqlalchemy import select
 
-from engine import clock, instances, service, worklist
+from engine import clock, service, worklist
 from engine.errors import FormInvalid
-from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
-from tests.helpers import complete, open_item
+from engine.models import ProcessInstance, Timer, WorkItem
+from tests.helpers import assert_fully_drawn, assert_reminder_fires_at, complete, deployed, fired, items, open_item, vn
 
 BPMN = Path(__file__).resolve().parent.parent / "processes" / "document_issuance" / "document_issuance.bpmn"
 DRAFT = {"document_type": "ke_hoach", "document_title": "Kế hoạch kiểm soát thủ tục hành chính năm 2027",
@@ -21,10 +19,6 @@ FINAL = {"document_title": "Kế hoạch kiểm soát thủ tục hành chính n
          "final_summary": "Dự thảo đã tiếp thu ý kiến của KHTC và NVY."}
 ISSUED = {"document_number": "2609/KH-SYT", "issued_date": "2026-12-28",
           "recipient": "UBND tỉnh; các đơn vị trực thuộc"}
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=clock.VN_TZ)
 
 
 def start(db, actor, supporting=("KHTC", "NVY"), period="2027"):
@@ -42,40 +36,14 @@ def to_approval(db, actor, inst_id, supporting=("KHTC", "NVY")):
     complete(db, tt, "finalize_draft", inst_id, FINAL)
 
 
-def items(db, inst_id, bpmn_id):
-    with db.session() as s:
-        return list(s.scalars(select(WorkItem).where(WorkItem.instance_id == inst_id, WorkItem.bpmn_id == bpmn_id)
-                              .order_by(WorkItem.id)))
-
-
-def fired(db, inst_id) -> list[str]:
-    with db.session() as s:
-        return list(s.scalars(select(AuditEvent.summary).where(AuditEvent.instance_id == inst_id,
-                                                                AuditEvent.kind == "timer_fired")
-                              .order_by(AuditEvent.id)))
-
-
 def test_deploys_with_role_lanes_forms_and_a_complete_diagram(db):
-    assert service.validate_file(BPMN) == []
-    definition = next(d for d in service.definitions(db) if d.process_key == "document_issuance")
-    meta = instances.meta(definition)
+    _, meta = deployed(db, BPMN, "document_issuance")
     assert {k: v["role"] for k, v in meta["user_tasks"].items()} == {
         "draft": "lead_unit", "contribute": "supporting_unit", "finalize_draft": "lead_unit",
         "approve": "approver", "finalize_by_approver": "approver", "issue_and_send": "lead_unit",
         "handle_overdue": "approver"}
-    assert all(t["form"] == f"document_issuance/{k}" for k, t in meta["user_tasks"].items())
-    assert meta["properties"]["reminder_working_days"] == "5" and meta["documentation"]
     assert meta["user_tasks"]["handle_overdue"]["properties"] == {"due_in_working_days": "3"}
-    tree = etree.parse(str(BPMN))
-    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-          "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
-    process = tree.find("bpmn:process", ns)
-    elements = {e.get("id") for e in process if etree.QName(e).localname not in
-                ("documentation", "extensionElements", "laneSet")}
-    elements |= {lane.get("id") for lane in process.iterfind(".//bpmn:lane", ns)}
-    drawn = {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNShape", ns)}
-    drawn |= {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNEdge", ns)}
-    assert elements <= drawn
+    assert_fully_drawn(BPMN)
 
 
 def test_happy_path_from_draft_to_issued_document(db, actor):
@@ -202,12 +170,7 @@ def test_no_supporting_units_skips_the_contributions(db, actor, supporting):
 def test_reminder_then_escalation_cancelled_when_issued(db, actor, fake_clock):
     inst = start(db, actor)
     to_approval(db, actor, inst.id)
-    fake_clock.set(vn(2026, 12, 24, 7, 59))
-    service.fire_due_timers(db)
-    assert fired(db, inst.id) == []
-    fake_clock.set(vn(2026, 12, 24, 8, 1))
-    service.fire_due_timers(db)
-    assert len(fired(db, inst.id)) == 1 and "wait_reminder" in fired(db, inst.id)[0]
+    assert_reminder_fires_at(db, fake_clock, inst.id, vn(2026, 12, 24, 8, 0))
     with db.session() as s:
         assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 31)
     assert items(db, inst.id, "handle_overdue") == []

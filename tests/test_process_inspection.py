@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -12,8 +11,7 @@ from sqlalchemy import select
 from engine import clock, instances, service, worklist
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import ProcessInstance, Timer, WorkItem
-from tests.helpers import complete, open_item
-from tests.test_process_tthc_publication import assert_valid_and_fully_laid_out
+from tests.helpers import assert_one_run_fires_at, assert_valid_and_fully_laid_out, complete, open_item, vn
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "processes" / "inspection" / "inspection.bpmn"
@@ -36,10 +34,6 @@ CONCLUSION = {
 REMEDIED = {"remediation_status": "done", "remediation_actions": "Đã sửa quy trình nội bộ, gửi thư xin lỗi"}
 CLOSED = {"closing_assessment": "Các đơn vị đã khắc phục đầy đủ.", "all_remedied": True}
 UNITS = ("KHTC", "NVY")
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=clock.VN_TZ)
 
 
 def start(db, actor, supporting=UNITS, period="2026", **kwargs):
@@ -297,10 +291,7 @@ def test_reminder_escalation_then_cancelled_when_the_case_closes(db, actor, fake
     inst = start(db, actor)
     run_to_remediation(db, actor, inst.id)
     gd, tt = actor("giamdoc"), actor("tt.chuyenvien")
-    fake_clock.set(vn(2026, 12, 24, 7, 59))
-    assert service.fire_due_timers(db) == 0
-    fake_clock.set(vn(2026, 12, 24, 8, 1))
-    assert service.fire_due_timers(db) == 1
+    assert_one_run_fires_at(db, fake_clock, vn(2026, 12, 24, 8, 0))
     with db.session() as s:
         assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 31, 23, 59, 59)
     assert service.instance_view(db, gd, inst.id)["diagram_states"]["remind"] == "completed"

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from sqlalchemy import select
 
-from engine import clock, instances, service, worklist
+from engine import clock, service, worklist
 from engine.errors import FormInvalid
-from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
-from tests.helpers import complete, open_item
+from engine.models import ProcessInstance, Timer, WorkItem
+from tests.helpers import assert_fully_drawn, assert_reminder_fires_at, complete, deployed, fired, items, open_item, vn
 
 BPMN = Path(__file__).resolve().parent.parent / "processes" / "periodic_report" / "periodic_report.bpmn"
 UNITS = ("KHTC", "NVY", "TTRA")
@@ -20,10 +18,6 @@ OPEN = {"unit_report_due": "2026-12-10", "guidance": "Báo cáo theo đề cươ
 REPORT = {"report_title": "Báo cáo công tác cải cách hành chính 6 tháng cuối năm 2026",
           "summary": "Tổng hợp kết quả của các phòng; 98% hồ sơ giải quyết đúng hạn."}
 SENT = {"document_number": "125/BC-SYT", "sent_date": "2026-12-14", "recipient": "UBND tỉnh; Sở Nội vụ"}
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=clock.VN_TZ)
 
 
 def unit_result(unit: str) -> dict:
@@ -50,40 +44,14 @@ def to_approval(db, actor, inst_id, supporting=UNITS):
     complete(db, vp, "consolidate", inst_id, REPORT)
 
 
-def items(db, inst_id, bpmn_id):
-    with db.session() as s:
-        return list(s.scalars(select(WorkItem).where(WorkItem.instance_id == inst_id, WorkItem.bpmn_id == bpmn_id)
-                              .order_by(WorkItem.id)))
-
-
-def fired(db, inst_id) -> list[str]:
-    with db.session() as s:
-        return list(s.scalars(select(AuditEvent.summary).where(AuditEvent.instance_id == inst_id,
-                                                                AuditEvent.kind == "timer_fired")
-                              .order_by(AuditEvent.id)))
-
-
 def test_deploys_with_role_lanes_forms_and_a_complete_diagram(db):
-    assert service.validate_file(BPMN) == []
-    definition = next(d for d in service.definitions(db) if d.process_key == "periodic_report")
-    meta = instances.meta(definition)
+    definition, meta = deployed(db, BPMN, "periodic_report")
     assert definition.name == "Báo cáo định kỳ"
     assert {k: v["role"] for k, v in meta["user_tasks"].items()} == {
         "open_period": "lead_unit", "unit_report": "supporting_unit", "consolidate": "lead_unit",
         "approve": "approver", "finalize_by_approver": "approver", "send_report": "lead_unit",
         "handle_overdue": "approver"}
-    assert all(t["form"] == f"periodic_report/{k}" for k, t in meta["user_tasks"].items())
-    assert meta["properties"]["reminder_working_days"] == "5" and meta["documentation"]
-    tree = etree.parse(str(BPMN))
-    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-          "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
-    process = tree.find("bpmn:process", ns)
-    elements = {e.get("id") for e in process if etree.QName(e).localname not in
-                ("documentation", "extensionElements", "laneSet")}
-    elements |= {lane.get("id") for lane in process.iterfind(".//bpmn:lane", ns)}
-    drawn = {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNShape", ns)}
-    drawn |= {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNEdge", ns)}
-    assert elements <= drawn
+    assert_fully_drawn(BPMN)
 
 
 def test_happy_path_from_opening_to_report_sent(db, actor):
@@ -201,12 +169,7 @@ def test_reminder_then_escalation_cancelled_when_sent(db, actor, fake_clock):
     inst = start(db, actor)
     vp, gd = actor("vp.chuyenvien"), actor("giamdoc")
     complete(db, vp, "open_period", inst.id, OPEN)
-    fake_clock.set(vn(2026, 12, 8, 7, 59))
-    service.fire_due_timers(db)
-    assert fired(db, inst.id) == []
-    fake_clock.set(vn(2026, 12, 8, 8, 1))
-    service.fire_due_timers(db)
-    assert len(fired(db, inst.id)) == 1 and "wait_reminder" in fired(db, inst.id)[0]
+    assert_reminder_fires_at(db, fake_clock, inst.id, vn(2026, 12, 8, 8, 0))
     assert items(db, inst.id, "handle_overdue") == []
 
     fake_clock.set(vn(2026, 12, 15, 8, 0))  # units have not all reported: the report is late

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from sqlalchemy import select
 
-from engine import clock, instances, service, worklist
+from engine import clock, service, worklist
 from engine.errors import FormInvalid
-from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
-from tests.helpers import complete, open_item
+from engine.models import ProcessInstance, Timer, WorkItem
+from tests.helpers import assert_fully_drawn, assert_reminder_fires_at, complete, deployed, fired, items, open_item, vn
 
 BPMN = Path(__file__).resolve().parent.parent / "processes" / "standing_duty" / "standing_duty.bpmn"
 PROGRESS = {
@@ -23,10 +21,6 @@ PROGRESS = {
 }
 
 
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=clock.VN_TZ)
-
-
 def start(db, actor, supporting=()):
     """The Q4/2026 report of a continuous duty, due Friday 25/12/2026."""
     return service.start_instance(db, actor("tt.chuyenvien"), "standing_duty", lead_unit="TTRA", period="Q4/2026",
@@ -34,38 +28,12 @@ def start(db, actor, supporting=()):
                                   data={"duty_id": "HUE-TTHC-05", "timing": "Thường xuyên"})
 
 
-def items(db, inst_id, bpmn_id):
-    with db.session() as s:
-        return list(s.scalars(select(WorkItem).where(WorkItem.instance_id == inst_id, WorkItem.bpmn_id == bpmn_id)
-                              .order_by(WorkItem.id)))
-
-
-def fired(db, inst_id) -> list[str]:
-    with db.session() as s:
-        return list(s.scalars(select(AuditEvent.summary).where(AuditEvent.instance_id == inst_id,
-                                                                AuditEvent.kind == "timer_fired")
-                              .order_by(AuditEvent.id)))
-
-
 def test_deploys_with_role_lanes_forms_and_a_complete_diagram(db):
-    assert service.validate_file(BPMN) == []
-    definition = next(d for d in service.definitions(db) if d.process_key == "standing_duty")
-    meta = instances.meta(definition)
+    _, meta = deployed(db, BPMN, "standing_duty")
     assert {k: v["role"] for k, v in meta["user_tasks"].items()} == {
         "report_progress": "lead_unit", "handle_overdue": "approver"}
-    assert all(t["form"] == f"standing_duty/{k}" for k, t in meta["user_tasks"].items())
-    assert meta["properties"]["reminder_working_days"] == "5" and meta["documentation"]
     assert meta["user_tasks"]["handle_overdue"]["properties"] == {"due_in_working_days": "3"}
-    tree = etree.parse(str(BPMN))
-    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-          "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
-    process = tree.find("bpmn:process", ns)
-    elements = {e.get("id") for e in process if etree.QName(e).localname not in
-                ("documentation", "extensionElements", "laneSet")}
-    elements |= {lane.get("id") for lane in process.iterfind(".//bpmn:lane", ns)}
-    drawn = {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNShape", ns)}
-    drawn |= {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNEdge", ns)}
-    assert elements <= drawn
+    assert_fully_drawn(BPMN)
 
 
 def test_happy_path_the_lead_reports_the_period(db, actor):
@@ -106,12 +74,7 @@ def test_report_needs_results_and_real_links(db, actor):
 
 def test_reminder_then_escalation_cancelled_when_reported(db, actor, fake_clock):
     inst = start(db, actor)
-    fake_clock.set(vn(2026, 12, 18, 7, 59))
-    service.fire_due_timers(db)
-    assert fired(db, inst.id) == []
-    fake_clock.set(vn(2026, 12, 18, 8, 1))
-    service.fire_due_timers(db)
-    assert len(fired(db, inst.id)) == 1 and "wait_reminder" in fired(db, inst.id)[0]
+    assert_reminder_fires_at(db, fake_clock, inst.id, vn(2026, 12, 18, 8, 0))
     with db.session() as s:
         assert clock.from_db(s.get(ProcessInstance, inst.id).next_timer_at) == vn(2026, 12, 25)
     assert items(db, inst.id, "handle_overdue") == []

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from sqlalchemy import select
 
 from engine import clock, service, worklist
 from engine.errors import Forbidden, FormInvalid, NotFound
 from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
-from tests.helpers import complete, open_item
+from tests.helpers import assert_one_run_fires_at, assert_valid_and_fully_laid_out, complete, open_item, vn
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "processes" / "tthc_publication" / "tthc_publication.bpmn"
@@ -33,10 +31,6 @@ DRAFT = {"decision_title": "Quyết định công bố danh mục TTHC lĩnh v�
          "procedures_in_decision": 3, "draft_summary": "03 TTHC: 01 mới, 01 sửa đổi, 01 bãi bỏ."}
 PUBLISHED = {"decision_number": "2345/QĐ-UBND", "published_on": "2026-12-20", "national_db_updated": True,
              "portal_updated": True, "posted_at_one_stop": True}
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=clock.VN_TZ)
 
 
 def start(db, actor, supporting=("KHTC", "NVY"), period="2026", **kwargs):
@@ -60,59 +54,6 @@ def data_of(db, actor, instance_id) -> dict:
 def status_of(db, instance_id) -> str:
     with db.session() as s:
         return s.get(ProcessInstance, instance_id).status
-
-
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-      "dc": "http://www.omg.org/spec/DD/20100524/DC", "di": "http://www.omg.org/spec/DD/20100524/DI"}
-
-
-def assert_valid_and_fully_laid_out(path: Path, key: str, name: str) -> None:
-    """Deployable, and the diagram draws every element: a shape per flow node and lane, an edge per flow whose
-    ends touch its source and target, shapes that do not overlap, lanes as stacked horizontal bands."""
-    assert service.validate_file(path) == []
-    root = etree.parse(str(path)).getroot()
-    ids = [e.get("id") for e in root.iter() if e.get("id")]
-    assert len(ids) == len(set(ids)), "duplicate ids (bpmn.io refuses them; SpiffWorkflow keys MI items by id)"
-    process = root.find("bpmn:process", NS)
-    assert (process.get("id"), process.get("name")) == (key, name)
-    shapes = {s.get("bpmnElement"): s for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
-    edges = {e.get("bpmnElement"): e for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
-    flows = {f.get("id"): f for f in process.iterfind("bpmn:sequenceFlow", NS)}
-    skip = ("sequenceFlow", "property", "laneSet", "documentation", "extensionElements")
-    nodes = [n.get("id") for n in process if etree.QName(n).localname not in skip]
-    assert set(flows) == set(edges)
-    boxes = {}
-    for node in nodes:
-        b = shapes[node].find("dc:Bounds", NS)
-        boxes[node] = tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
-    names = sorted(boxes)
-    for i, a in enumerate(names):
-        ax, ay, aw, ah = boxes[a]
-        for b in names[i + 1:]:
-            bx, by, bw, bh = boxes[b]
-            assert not (ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah), (a, b)
-
-    def touches(point, box):
-        x, y, w, h = box
-        return x <= point[0] <= x + w and y <= point[1] <= y + h
-
-    for fid, flow in flows.items():
-        points = [(float(p.get("x")), float(p.get("y"))) for p in edges[fid].iterfind("di:waypoint", NS)]
-        assert len(points) >= 2 and touches(points[0], boxes[flow.get("sourceRef")]), fid
-        assert touches(points[-1], boxes[flow.get("targetRef")]), fid
-    bands = {}
-    for lane in process.iterfind(".//bpmn:lane", NS):
-        assert shapes[lane.get("id")].get("isHorizontal") == "true"
-        b = shapes[lane.get("id")].find("dc:Bounds", NS)
-        x, y, w, h = (float(b.get(k)) for k in ("x", "y", "width", "height"))
-        bands[lane.get("name")] = (y, y + h)
-        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-            nx, ny, nw, nh = boxes[ref.text]
-            assert x <= nx and nx + nw <= x + w and y <= ny and ny + nh <= y + h, ref.text
-    assert list(bands) == ["Đơn vị chủ trì", "Đơn vị phối hợp", "Lãnh đạo Sở phê duyệt"]
-    assert sum(len(lane.findall("bpmn:flowNodeRef", NS)) for lane in process.iterfind(".//bpmn:lane", NS)) == len(nodes)
-    spans = sorted(bands.values())
-    assert all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))
 
 
 def test_process_file_is_valid_and_fully_laid_out():
@@ -265,10 +206,7 @@ def test_reminder_then_escalation_cancelled_by_publication(db, actor, fake_clock
     inst = start(db, actor)
     run_to_approval(db, actor, inst.id)
     gd, tt = actor("giamdoc"), actor("tt.chuyenvien")
-    fake_clock.set(vn(2026, 12, 24, 7, 59))
-    assert service.fire_due_timers(db) == 0
-    fake_clock.set(vn(2026, 12, 24, 8, 1))
-    assert service.fire_due_timers(db) == 1
+    assert_one_run_fires_at(db, fake_clock, vn(2026, 12, 24, 8, 0))
     with db.session() as s:
         fired = s.scalars(select(AuditEvent.summary).where(AuditEvent.instance_id == inst.id,
                                                            AuditEvent.kind == "timer_fired")).all()

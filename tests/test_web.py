@@ -2,36 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
 from engine import service
 from tests.helpers import REPORT, complete, open_item, start_review
-from web.app import create_app
-
-PASSWORD = "demo@2026"
-
-
-@pytest.fixture
-def app(db, db_url):
-    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-def login(client, name: str, password: str = PASSWORD, org: str = "syt-hue"):
-    page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"csrf_token": token(page), "org": org, "login": name, "password": password})
+from tests.web_helpers import PASSWORD, login, token
 
 
 def test_login_page_is_vietnamese(client):

@@ -16,22 +16,11 @@ from engine import service
 from engine.models import Evidence
 from tests.helpers import complete, open_item
 from tests.test_index_self_assessment import DOCX, JPEG, PDF, PNG, XLSX, param_id, resolved, run_batch, start
-from tests.test_web import login, token
-from web.app import create_app
+from tests.web_helpers import login, token
 from web.evidence import MAX_REQUEST_BYTES
 
 SELF_SCORE = "Tự chấm điểm"
 MISSING = "Tiêu chí chưa có tài liệu kiểm chứng: bắt buộc giải trình"
-
-
-@pytest.fixture
-def app(db, db_url):
-    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def rows(db, instance_id) -> list[Evidence]:

@@ -9,38 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
 from lxml import html as lxml_html
 
 from engine import calendar, clock, service
-from web.app import create_app
+from tests.web_helpers import login_ok, token
 
-PASSWORD = "demo@2026"
 TODAY = "01/12/2026"
-
-
-@pytest.fixture
-def app(db, db_url):
-    return create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-def login(client, name: str, org: str = "syt-hue"):
-    page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"csrf_token": token(page), "org": org, "login": name,
-                                           "password": PASSWORD})
-    assert response.status_code == 302, (name, org)
-    return response
 
 
 def flashes(page: str, category: str) -> list[str]:
@@ -81,7 +55,7 @@ def instances(db) -> list[tuple[str, str, str]]:
 
 
 def test_start_page_lists_the_duties_my_unit_leads_on_event_first(client, db):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     response = client.get("/start")
     assert response.status_code == 200
     rows = duty_rows(response.get_data(as_text=True))
@@ -104,7 +78,7 @@ def test_start_page_lists_the_duties_my_unit_leads_on_event_first(client, db):
 
 
 def test_start_page_of_thanh_tra_lists_its_own_duties_with_the_next_periods(client):
-    login(client, "tt.chuyenvien")
+    login_ok(client, "tt.chuyenvien")
     rows = {r["id"]: r for r in duty_rows(client.get("/start").get_data(as_text=True))}
     assert rows["HUE-TTHC-01"]["periods"] == ["2027"]  # the 2027 plan is due 31/12/2026; the 2026 one is past
     assert rows["HUE-TTHC-04"]["lead_unit"] == "TTRA"  # led by TTRA and VP: each unit starts its own
@@ -112,7 +86,7 @@ def test_start_page_of_thanh_tra_lists_its_own_duties_with_the_next_periods(clie
 
 
 def test_an_on_event_duty_starts_today_with_working_days_to_do_it(client, db):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     response = start_duty(client, "HUE-TTHC-05", "VP", follow=False)
     assert response.status_code == 303
     match = re.fullmatch(r"/instances/(\d+)", response.headers["Location"])
@@ -142,7 +116,7 @@ def test_an_on_event_duty_starts_today_with_working_days_to_do_it(client, db):
 
 
 def test_a_scheduled_period_is_opened_ahead_of_its_window(client, db):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     page = start_duty(client, "HUE-CD-06", "VP", "Q1/2027").get_data(as_text=True)
     assert flashes(page, "success") == ["Đã khởi tạo: Báo cáo CCHC định kỳ quý I/2027"]
     assert instances(db) == [("HUE-CD-06", "VP", "Q1/2027")]
@@ -155,7 +129,7 @@ def test_a_scheduled_period_is_opened_ahead_of_its_window(client, db):
 
 
 def test_a_period_not_in_the_duty_schedule_is_refused(client, db):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     response = start_duty(client, "HUE-CD-06", "VP", "Q1/2035")
     assert response.status_code == 200 and response.request.path == "/start"
     [message] = flashes(response.get_data(as_text=True), "error")
@@ -164,7 +138,7 @@ def test_a_period_not_in_the_duty_schedule_is_refused(client, db):
 
 
 def test_a_duty_another_unit_leads_is_refused_and_nothing_is_created(client, db):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     # As Văn phòng: Thanh tra leads the TTHC control plan.
     response = start_duty(client, "HUE-TTHC-01", "VP", "2027")
     assert response.request.path == "/start"
@@ -179,7 +153,7 @@ def test_a_duty_another_unit_leads_is_refused_and_nothing_is_created(client, db)
 
 
 def test_the_giam_doc_has_no_duty_to_start(client, db):
-    login(client, "giamdoc")
+    login_ok(client, "giamdoc")
     page = client.get("/start").get_data(as_text=True)
     assert "Bạn không có vai trò đơn vị chủ trì nên không thể khởi tạo nhiệm vụ." in page
     assert duty_rows(page) == []
@@ -191,14 +165,14 @@ def test_the_giam_doc_has_no_duty_to_start(client, db):
 
 def test_a_duty_of_another_plan_is_not_found(client, db):
     """Quảng Ngãi's Văn phòng cannot start Huế's duty: its own plan has no such duty."""
-    login(client, "vp.chuyenvien", org="syt-quang-ngai")
+    login_ok(client, "vp.chuyenvien", org="syt-quang-ngai")
     response = start_duty(client, "HUE-TTHC-05", "VP")
     assert flashes(response.get_data(as_text=True), "error") == ["Kế hoạch không có nhiệm vụ 'HUE-TTHC-05'"]
     assert instances(db) == []
 
 
 def test_start_duty_without_csrf_token_is_refused(client, db):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     response = client.post("/start/duty", data={"duty_id": "HUE-TTHC-05", "lead_unit": "VP"})
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
     response = client.post("/start/duty", data={"csrf_token": "forged", "duty_id": "HUE-TTHC-05", "lead_unit": "VP"})
@@ -213,7 +187,7 @@ def test_start_duty_needs_login(client, db):
 
 
 def test_the_same_event_twice_the_same_day_is_a_clear_conflict(client, db, fake_clock):
-    login(client, "vp.chuyenvien")
+    login_ok(client, "vp.chuyenvien")
     first = start_duty(client, "HUE-TTHC-05", "VP")
     assert flashes(first.get_data(as_text=True), "success") == [
         f"Đã khởi tạo: Cập nhật, công khai TTHC ngày {TODAY}"]

@@ -10,31 +10,17 @@ done by clicking and typing in the Vietnamese UI. Screenshots go to test-artifac
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
+from tests.browser import support
+from tests.browser.support import expect, login, logout, open_my_task, submit_task, submit_task_refused
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PASSWORD = "demo@2026"  # engine.org.DEMO_PASSWORD
 ORG = "syt-hue"
-ORG_NAME = "Sở Y tế tỉnh Thừa Thiên Huế"
 
 COLLECT = "Cung cấp tài liệu kiểm chứng theo đợt"
 REVIEW = "Rà soát tài liệu kiểm chứng của đợt"
@@ -50,121 +36,18 @@ PDF_NAME = "Danh mục văn bản QPPL đã ban hành 2027.pdf"
 LINK = "https://syt.thuathienhue.gov.vn/bao-cao-theo-doi-thi-hanh-phap-luat-2027"
 
 
-def _cchc() -> str:
-    path = Path(sys.executable).parent / "cchc"
-    if not path.exists():
-        pytest.skip(f"{path} not found (pip install -e . in this virtualenv)")
-    return str(path)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """(base URL, database URL) of `cchc serve` on a fresh demo database; the server is stopped at teardown."""
-    tmp = tmp_path_factory.mktemp("cchc-index-browser")
-    env = {**os.environ, "CCHC_INSTANCE_DIR": str(tmp / "instance"), "PYTHONUNBUFFERED": "1"}
-    url = f"sqlite:///{tmp / 'cchc.db'}"
-    cchc = _cchc()
-    subprocess.run([cchc, "--database-url", url, "load-demo"], cwd=tmp, env=env, check=True, capture_output=True,
-                   timeout=60)
-    port = _free_port()
-    log = open(tmp / "server.log", "wb")  # closed at teardown
-    server = subprocess.Popen([cchc, "--database-url", url, "serve", "--port", str(port), "--no-worker"],
-                              cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"cchc serve exited with {server.returncode}:\n"
-                                   + (tmp / "server.log").read_text(errors="replace"))
-            try:
-                with urllib.request.urlopen(f"{base}/login", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("cchc serve did not answer on /login within 20s")
-            time.sleep(0.1)
-        yield base, url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-        server_log = (tmp / "server.log").read_text(errors="replace")
-        assert "Traceback" not in server_log, server_log  # a traceback is an app bug even if the page looked fine
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # no Chromium on this machine
-            pytest.skip(f"cannot launch Chromium at {CHROMIUM}: {exc}")
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 @pytest.fixture
 def db(live_server):
     """The live server's database, for what the scheduler and the off-screen units do."""
     from engine.db import Database
 
-    database = Database(live_server[1])
+    database = Database(live_server.db_url)
     yield database
     database.engine.dispose()
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"index_self_assessment_{name}.png"), full_page=True)
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Sở Y tế").select_option(label=ORG_NAME)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.locator(".flash")).to_contain_text("Đã đăng xuất.")
-
-
-def open_my_task(page, name: str) -> str:
-    page.get_by_role("navigation").get_by_role("link", name="Việc của tôi").click()
-    link = page.get_by_role("link", name=name, exact=True)
-    expect(link).to_have_count(1)
-    link.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(name)
-    return page.url
-
-
-def submit_task(page) -> None:
-    page.locator("form.task-form").get_by_role("button", name="Gửi").click()
+    support.save_screenshot(page, f"index_self_assessment_{name}")
 
 
 def done(page, name: str) -> None:
@@ -226,7 +109,7 @@ def test_index_self_assessment_end_to_end(live_server, db, page, tmp_path):
 
     from engine import service
 
-    base, _ = live_server
+    base = live_server.base
     # --- the scheduler's part: HUE-CS-01 for 2027, Văn phòng Sở as the focal unit -----------------------------
     vp_actor = service.actor_for_login(db, "vp.chuyenvien", ORG)
     inst = service.start_duty(db, vp_actor, "HUE-CS-01", "VP", "2027")
@@ -313,10 +196,7 @@ def test_index_self_assessment_end_to_end(live_server, db, page, tmp_path):
     typed = fill_scores(page)
     summary = "Sở Y tế tự chấm các tiêu chí theo tài liệu kiểm chứng đã thu thập qua 3 đợt năm 2027."
     page.get_by_label("Tóm tắt kết quả tự đánh giá").fill(summary)
-    with page.expect_response(lambda r: r.request.method == "POST" and "/tasks/" in r.url) as posted:
-        submit_task(page)
-    assert posted.value.status == 400
-    expect(page.locator(".flash.error")).to_contain_text("Vui lòng kiểm tra lại")
+    submit_task_refused(page)
     expect(score_row(page, "1.1").locator(".error")).to_have_text(MISSING)
     expect(score_row(page, "8.2").locator(".error")).to_have_text(MISSING)
     expect(score_row(page, "2.1").locator(".error")).to_have_count(0)

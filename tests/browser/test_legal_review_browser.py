@@ -7,36 +7,14 @@ test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
+from tests.browser import support
+from tests.browser.support import expect, field_error, login, logout, open_my_task, submit_task, submit_task_refused
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "demo@2026"  # engine.org.DEMO_PASSWORD
 
 START_REVIEW = "Khởi động rà soát văn bản QPPL"
 CONTRIBUTE = "Rà soát văn bản thuộc lĩnh vực của đơn vị"
@@ -46,139 +24,16 @@ KHTC = "Phòng Kế hoạch - Tài chính"
 NVY = "Phòng Nghiệp vụ Y"
 
 
-def _cchc() -> str:
-    """The `cchc` console script of the virtualenv running the tests."""
-    path = Path(sys.executable).parent / "cchc"
-    if not path.exists():
-        pytest.skip(f"{path} not found (pip install -e . in this virtualenv)")
-    return str(path)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """Base URL of `cchc serve` on a fresh demo database in a temp dir; the server is stopped at teardown."""
-    tmp = tmp_path_factory.mktemp("cchc-browser")
-    env = {**os.environ, "CCHC_INSTANCE_DIR": str(tmp / "instance"), "PYTHONUNBUFFERED": "1"}
-    url = f"sqlite:///{tmp / 'cchc.db'}"
-    cchc = _cchc()
-    subprocess.run(
-        [cchc, "--database-url", url, "load-demo"], cwd=tmp, env=env, check=True, capture_output=True, timeout=60
-    )
-    port = _free_port()
-    log = open(tmp / "server.log", "wb")  # closed at teardown
-    server = subprocess.Popen(
-        [cchc, "--database-url", url, "serve", "--port", str(port), "--no-worker"],
-        cwd=tmp,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(
-                    f"cchc serve exited with {server.returncode}:\n" + (tmp / "server.log").read_text(errors="replace")
-                )
-            try:
-                with urllib.request.urlopen(f"{base}/login", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("cchc serve did not answer on /login within 20s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-        server_log = (tmp / "server.log").read_text(errors="replace")
-        # A traceback in the server log is an app bug even if the page looked fine.
-        assert "Traceback" not in server_log, server_log
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # no Chromium on this machine
-            pytest.skip(f"cannot launch Chromium at {CHROMIUM}: {exc}")
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"legal_review_{name}.png"), full_page=True)
-
-
-def login(page, base: str, username: str, org: str = "Sở Y tế tỉnh Thừa Thiên Huế") -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Sở Y tế").select_option(label=org)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.locator(".flash")).to_contain_text("Đã đăng xuất.")
-
-
-def open_my_task(page, name: str) -> str:
-    """From anywhere: Việc của tôi → the work item called `name`; returns the task page URL."""
-    page.get_by_role("navigation").get_by_role("link", name="Việc của tôi").click()
-    link = page.get_by_role("link", name=name, exact=True)
-    expect(link).to_have_count(1)
-    link.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(name)
-    return page.url
-
-
-def submit_task(page) -> None:
-    page.locator("form.task-form").get_by_role("button", name="Gửi").click()
-
-
-def field_error(page, field: str):
-    """The error message shown under form field `field` (its .field wrapper)."""
-    return page.locator(".field.has-error", has=page.locator(f"#f-{field}")).locator(".error")
+    support.save_screenshot(page, f"legal_review_{name}")
 
 
 def expect_diagram(page, completed: tuple[str, ...] = (), active: tuple[str, ...] = ()) -> None:
-    """The instance page's bpmn-js diagram is drawn, with these BPMN elements marked completed / active."""
-    diagram = page.locator("#diagram")
-    expect(diagram).to_have_attribute("data-state", "ready")
-    expect(diagram.locator(".diagram-canvas svg").first).to_be_visible()
-    expect(diagram.locator(".diagram-legend")).to_contain_text("Đã hoàn thành")
-    expect(diagram.locator(".diagram-legend")).to_contain_text("Đang chờ xử lý")
-    for marker, ids in (("cchc-completed", completed), ("cchc-active", active)):
-        for bpmn_id in ids:
-            element = diagram.locator(f'.djs-element[data-element-id="{bpmn_id}"]')
-            expect(element).to_have_class(re.compile(rf"(^|\s){marker}(\s|$)"))
+    """support.expect_diagram, and the diagram's legend names both markings."""
+    support.expect_diagram(page, completed, active)
+    legend = page.locator("#diagram .diagram-legend")
+    expect(legend).to_contain_text("Đã hoàn thành")
+    expect(legend).to_contain_text("Đang chờ xử lý")
 
 
 def contribute(page, base: str, username: str, unit: str, count: int, documents: list[str], proposals: str) -> str:
@@ -203,7 +58,7 @@ def contribute(page, base: str, username: str, unit: str, count: int, documents:
 
 
 def test_legal_document_review_end_to_end(live_server, page):
-    base = live_server
+    base = live_server.base
 
     # --- Thanh tra Sở starts the duty for 2026 with two supporting units --------------------------------
     login(page, base, "tt.chuyenvien")
@@ -246,10 +101,7 @@ def test_legal_document_review_end_to_end(live_server, page):
     instructions = "Các phòng gửi danh mục văn bản kèm ý kiến đề xuất xử lý."
     page.get_by_label("Hạn gửi kết quả của đơn vị phối hợp").fill("31/02/2026")
     page.get_by_label("Hướng dẫn cho các đơn vị phối hợp").fill(instructions)
-    with page.expect_response(lambda r: r.request.method == "POST" and "/tasks/" in r.url) as posted:
-        submit_task(page)
-    assert posted.value.status == 400
-    expect(page.locator(".flash.error")).to_contain_text("Vui lòng kiểm tra lại")
+    submit_task_refused(page)
     expect(field_error(page, "contribute_due")).to_have_text("Ngày không hợp lệ (nhập dd/mm/yyyy)")
     expect(page.locator("#f-contribute_due")).to_have_value("31/02/2026")
     expect(page.locator("#f-instructions")).to_have_value(instructions)
@@ -359,7 +211,7 @@ def test_legal_document_review_end_to_end(live_server, page):
 
 def test_all_field_errors_shown_at_once(live_server, page):
     """Empty required 'Phạm vi rà soát' and an impossible date in one submission: both fields get their error."""
-    login(page, live_server, "tt.chuyenvien")
+    login(page, live_server.base, "tt.chuyenvien")
     page.get_by_role("link", name="Khởi tạo nhiệm vụ").click()
     page.locator("select[name=process_key]").select_option("legal_document_review")
     page.get_by_label("Kỳ (năm)").fill("2027")

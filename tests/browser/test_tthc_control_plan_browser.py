@@ -2,51 +2,27 @@
 
 The duty opens by itself on 01/12 for the next year and must be issued by 31/12 (process document_issuance:
 draft → each supporting unit contributes → finalise → the Giám đốc approves or returns → issue and send). Here the
-database is a copy of the demo database, the clock reads 01/12/2026 09:00 (Việt Nam time) and runs on from there in
-both the test process and the server process, and the scheduler is run for plan "hue" the way the worker does, so
-the instance exists before anyone logs in. Every step of the lead unit, two supporting units and the Giám đốc is
-done by clicking and typing in the Vietnamese UI; the other supporting units answer through engine.service.
-Screenshots of the key pages go to test-artifacts/ (gitignored).
+clock reads 01/12/2026 09:00 (Việt Nam time) and runs on from there in the test process and in `cchc load-demo` and
+`cchc serve`, and the scheduler is run for plan "hue" the way the worker does, so the instance exists before anyone
+logs in. Every step of the lead unit, two supporting units and the Giám đốc is done by clicking and typing in the
+Vietnamese UI; the other supporting units answer through engine.service. Screenshots of the key pages go to
+test-artifacts/ (gitignored).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
 import pytest
 
 from engine import clock, service
 from engine.db import Database
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
+from tests.browser import support
+from tests.browser.support import HUE, expect, expect_diagram, field_error, logout, submit_task, submit_task_refused
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "demo@2026"  # engine.plans.DEMO_PASSWORD
-HUE = "Sở Y tế tỉnh Thừa Thiên Huế"
 ORG = "syt-hue"
 OTHER_ORG = "Sở Y tế tỉnh Quảng Ngãi"  # has a KHTC unit too, with the same demo login names
 
@@ -63,41 +39,6 @@ DOCUMENT_TITLE = "Kế hoạch kiểm soát thủ tục hành chính năm 2027 c
 RETURN_COMMENT = "Bổ sung chỉ tiêu số hóa hồ sơ TTHC và phân công cụ thể cho từng đơn vị trực thuộc."
 
 
-class ShiftedClock(clock.Clock):
-    """Real time moved so that the instant `anchor` (a time.time() value) reads as `start`: the clock runs on."""
-
-    def __init__(self, start: datetime, anchor: float):
-        self.start, self.anchor = start.astimezone(UTC), anchor
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=time.time() - self.anchor)
-
-
-# `cchc serve` with the same ShiftedClock installed first (the server has no clock hook of its own):
-# python -c SERVE_AT <start iso> <anchor> <cchc arguments…>
-SERVE_AT = """
-import sys, time
-from datetime import datetime, timedelta
-from engine import clock, cli
-
-class ShiftedClock(clock.Clock):
-    def __init__(self, start, anchor):
-        self.start, self.anchor = start, anchor
-
-    def now(self):
-        return self.start + timedelta(seconds=time.time() - self.anchor)
-
-clock.install(ShiftedClock(datetime.fromisoformat(sys.argv[1]), float(sys.argv[2])))
-sys.exit(cli.main(sys.argv[3:]))
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Case:
     """The live server and what the test process needs to act beside it (database, instance)."""
 
@@ -110,105 +51,28 @@ class Case:
 
 
 @pytest.fixture(scope="module")
-def case(tmp_path_factory, demo_template):
-    """A copy of the demo database at 01/12/2026 with the scheduler run for plan "hue", served by `cchc serve`
-    (no worker) under the same running clock; the server is stopped at teardown."""
-    tmp = tmp_path_factory.mktemp("cchc-tthc-browser")
-    shutil.copy(demo_template, tmp / "cchc.db")
-    url = f"sqlite:///{tmp / 'cchc.db'}"
-    anchor = time.time()
-    previous = clock.install(ShiftedClock(START, anchor))
-    db = Database(url)
-    server = log = None
+def case(live_server_factory):
+    """A demo database served by `cchc serve` (no worker) on a clock that starts at 01/12/2026 09:00 in both
+    processes, with the scheduler run for plan "hue"; the database is disposed of at teardown."""
+    server = live_server_factory(start=START)
+    db = Database(server.db_url)
     try:
         opened = service.run_scheduler(db, plan_keys={"hue"})  # what the worker's tick does on 01/12/2026
         ours = [o for o in opened if o.duty_id == "HUE-TTHC-01"]
         assert [(o.unit, o.period) for o in ours] == [("TTRA", "2027")], opened
-        instance_id = ours[0].instance_id
-
-        env = {**os.environ, "CCHC_INSTANCE_DIR": str(tmp / "instance"), "PYTHONUNBUFFERED": "1"}
-        port = _free_port()
-        log = open(tmp / "server.log", "wb")  # closed at teardown
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVE_AT, START.astimezone(UTC).isoformat(), repr(anchor),
-             "--database-url", url, "serve", "--port", str(port), "--no-worker"],
-            cwd=tmp,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(
-                    f"cchc serve exited with {server.returncode}:\n" + (tmp / "server.log").read_text(errors="replace")
-                )
-            try:
-                with urllib.request.urlopen(f"{base}/login", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("cchc serve did not answer on /login within 20s")
-            time.sleep(0.1)
-        yield Case(base, db, instance_id)
+        yield Case(server.base, db, ours[0].instance_id)
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if log is not None:
-            log.close()
         db.engine.dispose()
-        clock.install(previous)
-    server_log = (tmp / "server.log").read_text(errors="replace")
-    # A traceback in the server log is an app bug even if the page looked fine.
-    assert "Traceback" not in server_log, server_log
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # no Chromium on this machine
-            pytest.skip(f"cannot launch Chromium at {CHROMIUM}: {exc}")
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"tthc_plan_{name}.png"), full_page=True)
+    support.save_screenshot(page, f"tthc_plan_{name}")
 
 
 def login(page, base: str, username: str, org: str = HUE) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Sở Y tế").select_option(label=org)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+    """support.login, and the server's footer shows the test's date."""
+    support.login(page, base, username, org)
     expect(page.locator("footer")).to_have_text("Hôm nay: 01/12/2026")  # the server runs on the test's clock
-
-
-def logout(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.locator(".flash")).to_contain_text("Đã đăng xuất.")
 
 
 def my_row(page, task: str):
@@ -229,33 +93,13 @@ def open_my_task(page, task: str) -> str:
     return page.url
 
 
-def submit_task(page) -> None:
-    page.locator("form.task-form").get_by_role("button", name="Gửi").click()
-
-
 def expect_done(page, task: str) -> None:
     expect(page.locator(".flash.success")).to_have_text(f"Đã hoàn thành: {task}")
     expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
 
 
-def field_error(page, field: str):
-    """The error message shown under form field `field` (its .field wrapper)."""
-    return page.locator(".field.has-error", has=page.locator(f"#f-{field}")).locator(".error")
-
-
 def info_card(page):
     return page.locator("section.card", has=page.get_by_role("heading", name="Thông tin hồ sơ"))
-
-
-def expect_diagram(page, completed: tuple[str, ...] = (), active: tuple[str, ...] = ()) -> None:
-    """The instance page's bpmn-js diagram is drawn, with these BPMN elements marked completed / active."""
-    diagram = page.locator("#diagram")
-    expect(diagram).to_have_attribute("data-state", "ready")
-    expect(diagram.locator(".diagram-canvas svg").first).to_be_visible()
-    for marker, ids in (("cchc-completed", completed), ("cchc-active", active)):
-        for bpmn_id in ids:
-            element = diagram.locator(f'.djs-element[data-element-id="{bpmn_id}"]')
-            expect(element).to_have_class(re.compile(rf"(^|\s){marker}(\s|$)"))
 
 
 def contribute(page, case: Case, username: str, unit: str, agreement: str, comments: str = "") -> str:
@@ -328,10 +172,7 @@ def test_tthc_control_plan_end_to_end(case, page):
     page.get_by_label("Trích yếu văn bản").fill(DOCUMENT_TITLE)
     page.get_by_label("Đường dẫn tệp dự thảo").fill("https://vanban.hue.gov.vn/syt/du-thao/kh-kstthc-2027.docx")
     page.get_by_label("Hạn góp ý của các đơn vị phối hợp").fill("15/12/2026")
-    with page.expect_response(lambda r: r.request.method == "POST" and "/tasks/" in r.url) as posted:
-        submit_task(page)
-    assert posted.value.status == 400
-    expect(page.locator(".flash.error")).to_contain_text("Vui lòng kiểm tra lại")
+    submit_task_refused(page)
     expect(field_error(page, "draft_summary")).to_have_text("Trường này là bắt buộc")
     expect(page.locator(".field.has-error")).to_have_count(1)
     expect(page.get_by_label("Kế hoạch", exact=True)).to_be_checked()
