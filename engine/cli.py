@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from . import deadlines, registry, service
 from .db import Database, database_url
 from .errors import EngineError, ValidationFailed
@@ -80,11 +82,25 @@ def cmd_duties(args) -> int:
     return 0
 
 
-def cmd_simulate_year(args) -> int:
-    from .simulate import registry_path, simulate_year
+def _loaded_plans(args) -> set[str]:
+    try:
+        return {p["id"] for p in service.list_plans(_db(args))}
+    except SQLAlchemyError:  # not a cchc database (yet): simulate from the registry file instead
+        return set()
 
-    path = Path(args.registry) if args.registry else registry_path(args.plan)
-    openings, fired = simulate_year(path, args.year)
+
+def cmd_simulate_year(args) -> int:
+    from . import simulate
+
+    url = args.database_url or database_url()
+    source = None if args.registry else simulate.sqlite_file(url)
+    if source is not None and args.plan in _loaded_plans(args):
+        openings, fired = simulate.simulate_copy(source, args.plan, args.year)
+        where = f"bản sao của {source}"
+    else:
+        path = Path(args.registry) if args.registry else simulate.registry_path(args.plan)
+        openings, fired = simulate.simulate_year(path, args.year)
+        where = f"cơ sở dữ liệu mới từ {path.name}"
     carried = [o for o in openings if o.opens_on.year < args.year]
     openings = [o for o in openings if o.opens_on.year == args.year]
     if args.json:
@@ -95,7 +111,8 @@ def cmd_simulate_year(args) -> int:
         due = deadlines.due_phrase(o.due_at)
         print(f"{o.duty_id:<14} {o.unit:<8} {o.period:<8} {o.opened_on:%d/%m/%Y} {due:<18} {o.process:<22} "
               f"{o.duty_name}")
-    print(f"— {len(openings)} nhiệm vụ được mở trong năm {args.year}; {fired} lần chạy hẹn giờ (nhắc hạn, quá hạn).")
+    print(f"— {len(openings)} nhiệm vụ được mở trong năm {args.year} ({where}); {fired} lần chạy hẹn giờ "
+          "(nhắc hạn, quá hạn).")
     if carried:
         print(f"  (không liệt kê {len(carried)} nhiệm vụ của kỳ trước, cửa sổ mở từ năm {args.year - 1}, "
               f"được mở bù ngày 01/01/{args.year})")
@@ -196,7 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--registry", help="validate this registry file instead of the loaded plan")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_duties)
-    p = sub.add_parser("simulate-year", help="fast-forward a throw-away database through a year; print openings")
+    p = sub.add_parser("simulate-year", help="fast-forward a throw-away copy of the database through a year; "
+                       "print what opens when")
     p.add_argument("--plan", required=True)
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--registry", help="registry file (default: the plan's file in processes/plans)")

@@ -74,3 +74,14 @@ def test_load_plan_rejects_a_bad_registry_and_loads_a_good_one(tmp_path, capsys)
     assert code == 0 and "mini" in out
     code, out, _ = run(capsys, "--database-url", url, "plans")
     assert out.strip().split("\t")[:2] == ["mini", "Tỉnh Thử nghiệm"]
+
+
+def test_simulate_year_runs_on_a_copy_of_the_database_and_leaves_it_untouched(db_url, capsys):
+    from engine import service
+    from engine.db import Database
+
+    before = len(service.list_instances(Database(db_url)))
+    code, out, _ = run(capsys, "--database-url", db_url, "simulate-year", "--plan", "thanh-hoa", "--year", "2027")
+    assert code == 0
+    assert "bản sao của" in out and "THA-CD-07" in out and "22/03/2027" in out
+    assert len(service.list_instances(Database(db_url))) == before
