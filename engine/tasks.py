@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -9,8 +10,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from . import audit, clock, forms, instances, worklist
-from .errors import Conflict, EngineError, Forbidden, NotFound
+from . import audit, clock, deadlines, forms, instances, worklist
+from .errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
 from .models import WorkItem
 from .org import Actor
 
@@ -63,6 +64,26 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     }
 
 
+def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> None:
+    """A deadline set for other units (`…_due` date fields) is not already past, and one marked
+    `x-within-deadline` falls by the duty's own last day; FormInvalid with one message per field otherwise."""
+    today = clock.today_local()
+    due = clock.from_db(instance.due_at)
+    last = deadlines.last_day(due) if due is not None else None
+    errors = {}
+    for name, spec in schema["properties"].items():
+        if not (name.endswith("_due") and spec.get("format") == "date" and data.get(name)):
+            continue
+        day = date.fromisoformat(str(data[name]))
+        if day < today:
+            errors[name] = f"Hạn này đã qua: chọn từ hôm nay ({today:%d/%m/%Y}) trở đi"
+        elif spec.get("x-within-deadline") and last is not None and today <= last < day:
+            # (once the duty itself is late, any cut-off from today on is the best the lead can do)
+            errors[name] = f"Hạn của các đơn vị phải trước hạn của nhiệm vụ ({last:%d/%m/%Y})"
+    if errors:
+        raise FormInvalid(errors)
+
+
 def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
     """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins."""
     item = visible_item(session, actor, task_id)
@@ -70,6 +91,7 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
     schema = forms.load_schema(item.form_key)
     forms.validate(schema, data)
+    _check_cut_offs(schema, data, item.instance)
     instance = instances.lock(session, item.instance_id)
     session.refresh(item)
     if item.state != "READY" or instance.status != "running":

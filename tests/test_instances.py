@@ -261,3 +261,26 @@ def test_audit_trail_cannot_be_rewritten(db, actor):
             s.execute(text(statement))
     with db.session() as s:
         assert s.scalar(select(AuditEvent.actor).where(AuditEvent.kind == "start")) == "tt.chuyenvien"
+
+
+@pytest.mark.parametrize("cut_off, message", [
+    ("2026-11-30", "Hạn này đã qua: chọn từ hôm nay (01/12/2026) trở đi"),
+    ("2027-01-15", "Hạn của các đơn vị phải trước hạn của nhiệm vụ (14/01/2027)"),
+])
+def test_a_cut_off_for_the_units_must_be_ahead_and_inside_the_duty_deadline(db, actor, cut_off, message):
+    inst = start_review(db, actor)
+    item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    with pytest.raises(FormInvalid) as caught:
+        service.complete_task(db, actor("tt.chuyenvien"), item.task_id, {"scope": "Văn bản QPPL",
+                                                                          "contribute_due": cut_off})
+    assert caught.value.errors == {"contribute_due": message}
+    assert open_item(db, actor("tt.chuyenvien"), "start_review", inst.id).state == "READY"  # nothing stored
+
+
+def test_a_late_duty_may_give_its_units_a_cut_off_after_its_own_deadline(db, actor, fake_clock):
+    inst = start_review(db, actor)
+    fake_clock.set(datetime(2027, 1, 18, 9, 0, tzinfo=clock.VN_TZ))  # the report is already late
+    item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    service.complete_task(db, actor("tt.chuyenvien"), item.task_id, {"scope": "Văn bản QPPL",
+                                                                      "contribute_due": "2027-01-22"})
+    assert open_item(db, actor("khtc.chuyenvien"), "contribute", inst.id).due_at is not None

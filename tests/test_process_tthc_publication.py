@@ -244,7 +244,7 @@ def test_escalation_handled_while_the_work_goes_on(db, actor, fake_clock):
     gd, tt = actor("giamdoc"), actor("tt.chuyenvien")
     complete(db, gd, "handle_overdue", inst.id, {"direction": "Thanh tra Sở hoàn thành trước 18/12"})
     assert status_of(db, inst.id) == "running"
-    complete(db, tt, "prepare_list", inst.id, LIST)
+    complete(db, tt, "prepare_list", inst.id, {**LIST, "check_tthc_due": "2026-12-18"})  # the late duty's cut-off
     complete(db, tt, "draft_decision", inst.id, DRAFT)
     complete(db, gd, "approve", inst.id, {"decision": "approve"})
     complete(db, tt, "publish", inst.id, PUBLISHED)
