@@ -28,6 +28,7 @@ AREAS = {
 }
 FUNCTIONS = ("cchc_focal", "tthc_control", "legal", "inspection", "personnel", "finance", "digital", "one_stop")
 UNIT_KINDS = ("leadership", "department", "affiliated")
+INDEX_PROCESS = "index_self_assessment"  # the one process whose duties carry evidence batches
 REQUIRED_DUTY_KEYS = ("id", "area", "duty", "product", "lead", "support", "timing", "recurrence", "process", "source")
 _LINE = yaml_lines.LINE
 _text = yaml_lines.text
@@ -271,6 +272,14 @@ def parse(text: str, name: str) -> Registry:
         except deadlines.DeadlineError as exc:
             err(node, f"nhiệm vụ {duty_id}: {exc}")
             continue
+        sample = next((o for y in (2027, 2028) for o in schedule.occurrences(y)), None)  # a year with no 29/02
+        if sample is not None and sample.opens_on > sample.due_on:
+            err(node, f"nhiệm vụ {duty_id}: ngày mở ({sample.opens_on:%d/%m/%Y}) sau hạn ({sample.due_on:%d/%m/%Y}) "
+                      f"của kỳ {sample.period.label}")
+        if batches and _text(node["process"]) != INDEX_PROCESS:
+            err(node, f"nhiệm vụ {duty_id}: 'batches' (các đợt tài liệu kiểm chứng) chỉ dùng cho {INDEX_PROCESS}")
+        if sample is not None and any(b.in_year(sample.period.year) > sample.due_on for b in batches):
+            err(node, f"nhiệm vụ {duty_id}: có đợt tài liệu kiểm chứng sau hạn của nhiệm vụ")
         registry.duties.append(Duty(
             id=duty_id, area=area, duty=_text(node["duty"]), title=_text(node.get("title")) or _text(node["duty"]),
             product=_text(node["product"]), lead_units=lead, support_units=support, timing=_text(node["timing"]),

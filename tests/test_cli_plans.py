@@ -41,7 +41,7 @@ def test_duties_of_a_bad_registry_exit_1_with_one_line_per_problem(capsys, tmp_p
     code, out, err = run(capsys, "duties", "--plan", "bad", "--registry", str(BAD))
     assert code == 1 and out == ""
     assert err.splitlines()[0] == "bad.yaml:9: nhiệm vụ BAD-01: không có đơn vị hay nhóm 'TTR' trong lead"
-    assert len(err.splitlines()) == 5  # the file's own problems first; processes are checked once it parses
+    assert len(err.splitlines()) == 7  # the file's own problems first; processes are checked once it parses
     broken_process = tmp_path / "process.yaml"
     broken_process.write_text(MINI.read_text(encoding="utf-8").replace(
         "process: legal_document_review\n    source: test.txt:5", "process: tthc_announce\n    source: test.txt:5"),

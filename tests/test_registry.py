@@ -77,7 +77,10 @@ def test_bad_rows_are_rejected_with_their_line():
     assert "bad.yaml:42: nhiệm vụ BAD-04: ngày '31/02' không tồn tại" in problems
     assert any(p.startswith("bad.yaml:42: nhiệm vụ BAD-04: lĩnh vực 'cai_cach'") for p in problems)
     assert "bad.yaml:42: nhiệm vụ BAD-04: không có đơn vị hay nhóm 'nhom_khong_co' trong support" in problems
-    assert len(problems) == 5  # BAD-03 is well-formed; its process is checked against the database
+    assert "bad.yaml:53: nhiệm vụ BAD-05: ngày mở (20/12/2027) sau hạn (15/12/2027) của kỳ 2027" in problems
+    assert ("bad.yaml:53: nhiệm vụ BAD-05: 'batches' (các đợt tài liệu kiểm chứng) chỉ dùng cho index_self_assessment"
+            in problems)
+    assert len(problems) == 7  # BAD-03 is well-formed; its process is checked against the database
 
 
 def test_unknown_process_is_rejected_on_load_and_nothing_is_loaded(db, tmp_path):
