@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -97,6 +98,14 @@ def cmd_simulate_year(args) -> int:
     if source is not None and args.plan in _loaded_plans(args):
         openings, fired = simulate.simulate_copy(source, args.plan, args.year)
         where = f"bản sao của {source}"
+    elif not args.registry and args.plan in _loaded_plans(args):
+        # A database server (PostgreSQL) is not copied as a file: a fresh one from the registry as loaded there.
+        name, text = service.plan_registry_source(_db(args), args.plan)
+        with tempfile.TemporaryDirectory(prefix="cchc-registry-") as tmp:
+            path = Path(tmp) / name
+            path.write_text(text, encoding="utf-8")
+            openings, fired = simulate.simulate_year(path, args.year)
+        where = f"cơ sở dữ liệu mới từ {name} như đã nạp"
     else:
         path = Path(args.registry) if args.registry else simulate.registry_path(args.plan)
         openings, fired = simulate.simulate_year(path, args.year)

@@ -5,6 +5,7 @@ Each function is one transaction; errors are engine.errors exceptions with messa
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,13 @@ def list_plans(db: Database) -> list[dict[str, Any]]:
         return [{"id": p.plan_key, "province": p.province, "title": p.title, "org_code": p.organisation.code,
                  "org_name": p.organisation.name, "duties": len(plans.registry_of(p).duties),
                  "source_file": p.source_file} for p in plans.plans(s)]
+
+
+def plan_registry_source(db: Database, plan_key: str) -> tuple[str, str]:
+    """(file name, YAML text) of a plan as it was loaded."""
+    with db.session() as s:
+        doc = json.loads(plans.get_plan(s, plan_key).registry_json)
+        return doc["file"], doc["text"]
 
 
 def plan_registry(db: Database, plan_key: str) -> registry.Registry:

@@ -111,3 +111,17 @@ def test_racing_schedulers_open_each_duty_once_on_postgres(pg, fake_clock):
                          .where(ProcessInstance.duty_key.like("HUE-%"))).all()
     assert len(keys) == len(set(keys)) == sum(counts) > 0
     assert ("HUE-TTHC-01", "TTRA", "2027") in set(keys)
+
+
+def test_simulate_year_against_postgres_uses_the_registry_as_loaded_there(pg, capsys):
+    import json
+
+    from engine import cli
+
+    with pg.session() as s:
+        before = s.scalar(select(func.count(ProcessInstance.id)))
+    assert cli.main(["--database-url", URL, "simulate-year", "--plan", "thanh-hoa", "--year", "2027", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {(r["duty"], r["period"], r["due_on"]) for r in rows} >= {("THA-CD-07", "Q1/2027", "2027-03-22")}
+    with pg.session() as s:
+        assert s.scalar(select(func.count(ProcessInstance.id))) == before  # the server's data is untouched
