@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import calendar, clock, deadlines, instances, plans, registry
+from . import calendar, clock, deadlines, instances, plans, registry, roles
 from .db import Database
 from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import Plan, ProcessInstance
@@ -137,6 +137,23 @@ def preview(reg: registry.Registry, year: int) -> list[Opening]:
                     rows.extend(Opening(reg.plan_id, duty.id, duty.title, unit, occ.period.label, occ.opens_on,
                                         occ.due_at, duty.process, occ.opens_on) for unit in duty.lead_units)
     return sorted(rows, key=lambda o: (o.opened_on, o.duty_id, o.unit))
+
+
+def startable(reg: registry.Registry, actor: Actor, today: date) -> list[dict[str, Any]]:
+    """See service.startable_duties."""
+    lead_units = {u for role, u in actor.grants if role == roles.LEAD_UNIT}
+    rows = []
+    for duty in reg.duties:
+        for unit in duty.lead_units:
+            if unit not in lead_units:
+                continue
+            periods = [o.period.label for y in (today.year, today.year + 1) for o in duty.schedule.occurrences(y)
+                       if o.due_on >= today]
+            if duty.schedule.scheduled and not periods:
+                continue  # a one-off duty whose date has passed: nothing left to open
+            rows.append({"duty": duty, "unit": unit, "periods": periods[:4]})
+    rows.sort(key=lambda r: (r["duty"].schedule.scheduled, r["duty"].id))  # on-event duties first
+    return rows
 
 
 DEFAULT_EVENT_WORKING_DAYS = 10  # an on-event duty whose registry row names no deadline

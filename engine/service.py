@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import audit, deploy, evidence, forms, instances, org, plans, registry, schedule, tasks, worker, worklist
+from . import audit, clock, deploy, evidence, forms, instances, org, plans, registry, schedule, tasks, worker, worklist
 from .db import Database
 from .errors import NotFound, ValidationFailed
 from .models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
@@ -165,6 +165,13 @@ def organisation_name(db: Database, org_id: int) -> str:
     with db.session() as s:
         found = s.get(Organisation, org_id)
         return found.name if found else ""
+
+
+def startable_duties(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    """The plan's duties the actor may start by hand, on-event ones first: {duty, unit, periods} for each unit
+    they lead, with the periods still open to start (a one-off long past is left out)."""
+    reg = plan_of_org(db, actor.org_id)
+    return schedule.startable(reg, actor, clock.today_local()) if reg else []
 
 
 def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:

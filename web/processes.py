@@ -98,27 +98,7 @@ def start():
             return redirect(url_for("processes.instance", instance_id=inst.id)), 303
     return render_template("start.html", definitions=definitions, lead_units=lead_units, units=units,
                            candidates=candidates, form=form, chosen=chosen, error=error,
-                           duties=_my_duties(me, lead_units)), (400 if error else 200)
-
-
-def _my_duties(me, lead_units: list[str]) -> list[dict]:
-    """The plan's duties this person may start: (duty, unit, the periods on offer) for each unit they lead."""
-    reg = service.plan_of_org(_db(), me.org_id)
-    if reg is None:
-        return []
-    today = clock.today_local()
-    rows = []
-    for duty in reg.duties:
-        for unit in duty.lead_units:
-            if unit not in lead_units:
-                continue
-            periods = [o.period.label for y in (today.year, today.year + 1) for o in duty.schedule.occurrences(y)
-                       if o.due_on >= today]
-            if duty.schedule.scheduled and not periods:
-                continue  # a one-off duty whose date has passed: nothing left to open
-            rows.append({"duty": duty, "unit": unit, "periods": periods[:4]})
-    rows.sort(key=lambda r: (r["duty"].schedule.scheduled, r["duty"].id))  # on-event duties first
-    return rows
+                           duties=service.startable_duties(_db(), me)), (400 if error else 200)
 
 
 @bp.route("/start/duty", methods=["POST"])
