@@ -12,7 +12,22 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import audit, clock, deploy, evidence, forms, instances, org, plans, registry, schedule, tasks, worker, worklist
+from . import (
+    appraisal_export,
+    audit,
+    clock,
+    deploy,
+    evidence,
+    forms,
+    instances,
+    org,
+    plans,
+    registry,
+    schedule,
+    tasks,
+    worker,
+    worklist,
+)
 from .db import Database
 from .errors import NotFound, ValidationFailed
 from .models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
@@ -213,7 +228,7 @@ def open_evidence(db: Database, actor: Actor, evidence_id: int):
 def export_self_assessment(db: Database, actor: Actor, instance_id: int) -> bytes:
     """The self-assessment (scores and evidence list) as an .xlsx workbook, for appraisal (thẩm định)."""
     with db.session() as s:
-        return evidence.export_xlsx(s, actor, instance_id)
+        return appraisal_export.export_xlsx(s, actor, instance_id)
 
 
 def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> ProcessInstance:

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from engine import clock, criteria, evidence, registry, service
+from engine import appraisal_export, clock, criteria, evidence, registry, service
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound, ValidationFailed
 from engine.models import AuditEvent, Evidence, ProcessInstance, Timer, WorkItem
 from tests.helpers import complete, open_item
@@ -492,7 +492,7 @@ def test_export_holds_scores_and_evidence_in_vietnamese(db, actor):
         evidence.complete_self_score(s, vp, task_id, {"scores": scores,
                                                       "summary": "Tổng hợp kết quả tự chấm điểm năm 2027"})
     with db.session() as s:
-        data = evidence.export_xlsx(s, gd, inst.id)
+        data = appraisal_export.export_xlsx(s, gd, inst.id)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Tự chấm điểm", "Tài liệu kiểm chứng"]
 
