@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from . import clock, evidence
+from . import clock, evidence, self_score
 from .org import Actor
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def export_xlsx(session: Session, actor: Actor, instance_id: int) -> bytes:
     header_row = sheet.max_row
     total_score = 0.0
     for row in rows:
-        score, explanation = evidence.score_of(scores.get(row["code"]))
+        score, explanation = self_score.score_of(scores.get(row["code"]))
         total_score += score or 0.0
         _append(sheet, [row["area_name"], row["code"], row["name"], row["max_points"], score, explanation,
                         row["evidence_count"], names.get(row["owner_unit"], row["owner_unit"])])

@@ -6,16 +6,14 @@ instance runs; the focal (lead) unit may add to any criterion. Files are checked
 (PDF, DOCX, XLSX, PNG, JPEG; at most 10 MB) and stored in the `evidence` table with their sha256. Evidence is never
 deleted: withdrawing hides it from coverage and export, and every add or withdrawal is in the audit trail.
 
-The self-score (`self_score` task) is checked here, not by JSON Schema: each criterion scored 0..max_points in
-steps of 0.25, with an explanation wherever the criterion has no evidence. `complete_self_score` checks and then
-completes the task; engine.appraisal_export writes the score sheet and evidence list for the appraisal dossier.
+The self-score is checked by engine.self_score; engine.appraisal_export writes the score sheet and evidence list
+for the appraisal dossier.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 import unicodedata
 import zipfile
@@ -30,10 +28,9 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, instances, roles, tasks, worklist
-from .criteria import SCORE_STEP, is_step
-from .errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
-from .models import Evidence, ProcessInstance, WorkItem
+from . import audit, clock, instances, roles, worklist
+from .errors import Conflict, EngineError, Forbidden, NotFound
+from .models import Evidence, ProcessInstance
 from .org import Actor, unit_names
 
 if TYPE_CHECKING:
@@ -343,7 +340,7 @@ def open_file(session: Session, actor: Actor, evidence_id: int) -> tuple[Evidenc
 # Coverage and scores
 
 
-def _coverage(session: Session, instance: ProcessInstance, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def coverage_of(session: Session, instance: ProcessInstance, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """coverage() for criteria already read from the instance."""
     counts = dict(session.execute(
         select(Evidence.criterion_code, func.count(Evidence.id))
@@ -358,95 +355,7 @@ def _coverage(session: Session, instance: ProcessInstance, criteria: list[dict[s
 def coverage(session: Session, instance: ProcessInstance) -> list[dict[str, Any]]:
     """Per criterion, in the criteria set's order: {area_code, area_name, code, name, max_points, owner,
     owner_unit, evidence_count} (withdrawn evidence not counted)."""
-    return _coverage(session, instance, criteria_of(instances.load(instance)))
-
-
-def _number(value: Any) -> float | None:
-    """A score as float (numbers, or text with a decimal comma or point); None if it is not a number."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None  # "nan" / "inf" are not scores (and NaN broke is_step)
-
-
-def _points(value: float) -> str:
-    """2 -> '2', 1.5 -> '1,5', 0.25 -> '0,25' (Vietnamese decimal comma)."""
-    return f"{value:g}".replace(".", ",")
-
-
-def _entry(value: Any) -> tuple[Any, str]:
-    """(raw score, explanation) of one scores entry: {score, explanation} or a bare number."""
-    if isinstance(value, Mapping):
-        return value.get("score"), " ".join(str(value.get("explanation") or "").split())
-    return value, ""
-
-
-def validate_scores(criteria: list[dict[str, Any]], scores: Any,
-                    coverage: list[dict[str, Any]] | Mapping[str, int]) -> dict[str, str]:
-    """Errors of a self-score, keyed by criterion code (empty when valid); Vietnamese messages.
-
-    `scores` maps code -> {"score": number, "explanation": text} (a bare number is accepted as the score).
-    Every criterion needs a score from 0 to its max_points in steps of 0.25; a criterion with no evidence
-    (per `coverage`: coverage() rows or a mapping code -> count) needs an explanation."""
-    if not isinstance(scores, Mapping):
-        return {"scores": "Chưa có bảng điểm tự chấm"}
-    counts = (dict(coverage) if isinstance(coverage, Mapping)
-              else {row["code"]: int(row.get("evidence_count", 0)) for row in coverage})
-    errors: dict[str, str] = {}
-    known = {c["code"] for c in criteria}
-    for code in scores:
-        if code not in known:
-            errors[str(code)] = "Không có tiêu chí này trong bộ tiêu chí"
-    for c in criteria:
-        code, top = c["code"], float(c["max_points"])
-        if code not in scores:
-            errors[code] = "Chưa chấm điểm tiêu chí này"
-            continue
-        raw, explanation = _entry(scores[code])
-        score = _number(raw)
-        if score is None:
-            errors[code] = "Điểm phải là một số"
-        elif score < 0 or score > top + 1e-9:
-            errors[code] = f"Điểm phải từ 0 đến {_points(top)}"
-        elif not is_step(score):
-            errors[code] = f"Điểm phải là bội số của {_points(SCORE_STEP)} (ví dụ 0,25; 0,5; 0,75)"
-        elif counts.get(code, 0) == 0 and not explanation:
-            errors[code] = "Tiêu chí chưa có tài liệu kiểm chứng: bắt buộc giải trình"
-    return errors
-
-
-def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
-    """Valid scores as {code: {"score": float, "explanation": str}} in criteria order, and their total."""
-    result: dict[str, Any] = {}
-    for c in criteria:
-        raw, explanation = _entry(scores[c["code"]])
-        result[c["code"]] = {"score": _number(raw), "explanation": explanation}
-    return result, round(sum(v["score"] for v in result.values()), 2)
-
-
-def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
-    """Complete the `self_score` task after the per-criterion checks; FormInvalid with one message per bad
-    criterion (keys `scores.<code>`) otherwise. Adds `total_score` to the submitted data."""
-    item = tasks.visible_item(session, actor, task_id)
-    if item.bpmn_id != SELF_SCORE_TASK:
-        raise EngineError("Công việc này không phải bước tự chấm điểm")
-    instance = item.instance
-    criteria = criteria_of(instances.load(instance))
-    errors = validate_scores(criteria, data.get("scores"), _coverage(session, instance, criteria))
-    if errors:
-        bad = {("scores" if code == "scores" else f"scores.{code}"): message for code, message in errors.items()}
-        bad.setdefault("scores", f"Có {len(errors)} tiêu chí chưa hợp lệ")
-        raise FormInvalid(bad)
-    scores, total = normalize_scores(criteria, data["scores"])
-    return tasks.complete(session, actor, task_id, {**data, "scores": scores, "total_score": total})
+    return coverage_of(session, instance, criteria_of(instances.load(instance)))
 
 
 def panel(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
@@ -457,7 +366,7 @@ def panel(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
     criteria = criteria_of(workflow)
     _check_visible(session, actor, instance, criteria)
     running = instance.status == "running"
-    rows = _coverage(session, instance, criteria)
+    rows = coverage_of(session, instance, criteria)
     for row, c in zip(rows, criteria, strict=True):
         row["can_add"] = running and adding_unit(actor, instance, c) is not None
     return {"instance": instance, "coverage": rows, "evidence": _rows(session, instance.id),
@@ -476,15 +385,9 @@ def dossier(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
     workflow = instances.load(instance)
     criteria = criteria_of(workflow)
     _check_visible(session, actor, instance, criteria)
-    return {"instance": instance, "criteria": criteria, "coverage": _coverage(session, instance, criteria),
+    return {"instance": instance, "criteria": criteria, "coverage": coverage_of(session, instance, criteria),
             "self_score": latest_self_score(workflow), "evidence": _rows(session, instance.id),
             "units": unit_names(session, instance.org_id)}
-
-
-def score_of(entry: Any) -> tuple[float | None, str]:
-    """(score, explanation) of one criterion's self-score entry, as stored."""
-    raw, explanation = _entry(entry) if entry is not None else (None, "")
-    return _number(raw), explanation
 
 
 def uploaded_at_local(row: Evidence) -> datetime:

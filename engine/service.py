@@ -24,6 +24,7 @@ from . import (
     plans,
     registry,
     schedule,
+    self_score,
     tasks,
     worker,
     worklist,
@@ -144,7 +145,7 @@ def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]
         item = worklist.item_for_task(s, task_id)
         if item is not None and item.bpmn_id == evidence.SELF_SCORE_TASK \
                 and item.instance.process_key == "index_self_assessment":
-            return evidence.complete_self_score(s, actor, task_id, data)
+            return self_score.complete_self_score(s, actor, task_id, data)
         return tasks.complete(s, actor, task_id, data)
 
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from engine import appraisal_export, clock, criteria, evidence, registry, service
+from engine import appraisal_export, clock, criteria, evidence, registry, self_score, service
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound, ValidationFailed
 from engine.models import AuditEvent, Evidence, ProcessInstance, Timer, WorkItem
 from tests.helpers import complete, open_item
@@ -249,7 +249,7 @@ def test_end_to_end_three_batches_score_return_approve_submit(db, actor):
     bad["7.3"] = {"score": 3}
     del bad["8.2"]
     with db.session() as s, pytest.raises(FormInvalid) as caught:
-        evidence.complete_self_score(s, vp, score_item.task_id, {"scores": bad, "summary": "Tự chấm lần 1"})
+        self_score.complete_self_score(s, vp, score_item.task_id, {"scores": bad, "summary": "Tự chấm lần 1"})
     errors = caught.value.errors
     assert errors["scores.1.2"] == "Điểm phải là bội số của 0,25 (ví dụ 0,25; 0,5; 0,75)"
     assert errors["scores.3.2"] == "Điểm phải từ 0 đến 2"
@@ -259,14 +259,14 @@ def test_end_to_end_three_batches_score_return_approve_submit(db, actor):
 
     scores = all_scores(res, evidence_codes=with_evidence + ("1.1",))
     with db.session() as s:
-        evidence.complete_self_score(s, vp, score_item.task_id, {"scores": scores, "summary": "Tự chấm lần 1"})
+        self_score.complete_self_score(s, vp, score_item.task_id, {"scores": scores, "summary": "Tự chấm lần 1"})
     complete(db, gd, "approve", inst.id, {"decision": "return", "comment": "Tiêu chí 3.5 chấm quá cao"})
     rework = open_item(db, vp, "self_score", inst.id)
     context = service.task_context(db, vp, rework.task_id)
     assert context["prefill"]["scores"]["3.5"]["score"] == 2.75  # last round's scores are kept
     scores["3.5"] = {"score": 2, "explanation": "Giảm theo ý kiến Lãnh đạo Sở"}
     with db.session() as s:
-        evidence.complete_self_score(s, vp, rework.task_id, {"scores": scores, "summary": "Tự chấm lần 2",
+        self_score.complete_self_score(s, vp, rework.task_id, {"scores": scores, "summary": "Tự chấm lần 2",
                                                              "revision_note": "Sửa 3.5"})
     complete(db, gd, "approve", inst.id, {"decision": "approve"})
     complete(db, vp, "submit_for_appraisal", inst.id,
@@ -304,7 +304,7 @@ def test_returns_are_bounded_then_the_approver_finalizes(db, actor):
     for _ in range(4):
         task_id = open_item(db, vp, "self_score", inst.id).task_id
         with db.session() as s:
-            evidence.complete_self_score(s, vp, task_id, {"scores": scores, "summary": "Tự chấm"})
+            self_score.complete_self_score(s, vp, task_id, {"scores": scores, "summary": "Tự chấm"})
         complete(db, gd, "approve", inst.id, {"decision": "return", "comment": "Chưa đạt"})
     complete(db, gd, "finalize_by_approver", inst.id, {"final_note": "Lãnh đạo Sở hoàn thiện"})
     complete(db, vp, "submit_for_appraisal", inst.id, {"dispatch_number": "99/SYT-VP", "dispatch_date": "2027-12-14"})
@@ -322,7 +322,7 @@ def test_deadline_escalates_to_the_approver_and_ends_with_the_submission(db, act
     escalation = open_item(db, gd, "handle_overdue", inst.id)
     task_id = open_item(db, vp, "self_score", inst.id).task_id
     with db.session() as s:
-        evidence.complete_self_score(s, vp, task_id, {"scores": all_scores(resolved()), "summary": "Tự chấm"})
+        self_score.complete_self_score(s, vp, task_id, {"scores": all_scores(resolved()), "summary": "Tự chấm"})
     complete(db, gd, "approve", inst.id, {"decision": "approve"})
     complete(db, vp, "submit_for_appraisal", inst.id, {"dispatch_number": "1/SYT-VP", "dispatch_date": "2027-12-16"})
     with db.session() as s:
@@ -335,7 +335,7 @@ def test_self_score_api_is_only_for_the_self_score_step(db, actor):
     tt = actor("tt.chuyenvien")
     item = open_item(db, tt, "collect_evidence", inst.id)
     with db.session() as s, pytest.raises(EngineError, match="không phải bước tự chấm điểm"):
-        evidence.complete_self_score(s, tt, item.task_id, {"scores": {}, "summary": "x"})
+        self_score.complete_self_score(s, tt, item.task_id, {"scores": {}, "summary": "x"})
 
 
 # --- evidence ------------------------------------------------------------------------------------------------
@@ -465,16 +465,16 @@ def test_focal_unit_may_add_to_any_criterion_and_withdrawals_leave_coverage(db, 
 def test_validate_scores_messages():
     crit = [{"code": "1.1", "name": "A", "max_points": 2.0}, {"code": "1.2", "name": "B", "max_points": 1.5}]
     cov = {"1.1": 1, "1.2": 0}
-    assert evidence.validate_scores(crit, {"1.1": {"score": 1.75}, "1.2": {"score": 0, "explanation": "Chưa có"}},
+    assert self_score.validate_scores(crit, {"1.1": {"score": 1.75}, "1.2": {"score": 0, "explanation": "Chưa có"}},
                                     cov) == {}
-    assert evidence.validate_scores(crit, {"1.1": "1,5", "1.2": {"score": "1.5", "explanation": "x"}}, cov) == {}
-    errors = evidence.validate_scores(crit, {"1.1": {"score": True}, "1.2": {"score": 1.5, "explanation": " "},
+    assert self_score.validate_scores(crit, {"1.1": "1,5", "1.2": {"score": "1.5", "explanation": "x"}}, cov) == {}
+    errors = self_score.validate_scores(crit, {"1.1": {"score": True}, "1.2": {"score": 1.5, "explanation": " "},
                                             "9.9": {"score": 1}}, cov)
     assert errors == {"1.1": "Điểm phải là một số", "1.2": "Tiêu chí chưa có tài liệu kiểm chứng: bắt buộc giải trình",
                       "9.9": "Không có tiêu chí này trong bộ tiêu chí"}
-    assert evidence.validate_scores(crit, {"1.1": {"score": -0.25}, "1.2": 1.6}, cov) == {
+    assert self_score.validate_scores(crit, {"1.1": {"score": -0.25}, "1.2": 1.6}, cov) == {
         "1.1": "Điểm phải từ 0 đến 2", "1.2": "Điểm phải từ 0 đến 1,5"}
-    assert evidence.validate_scores(crit, None, cov) == {"scores": "Chưa có bảng điểm tự chấm"}
+    assert self_score.validate_scores(crit, None, cov) == {"scores": "Chưa có bảng điểm tự chấm"}
 
 
 def test_export_holds_scores_and_evidence_in_vietnamese(db, actor):
@@ -489,7 +489,7 @@ def test_export_holds_scores_and_evidence_in_vietnamese(db, actor):
     scores["2.1"] = {"score": 2.75, "explanation": "Đã ban hành đúng quy trình"}
     task_id, gd = open_item(db, vp, "self_score", inst.id).task_id, actor("giamdoc")
     with db.session() as s:
-        evidence.complete_self_score(s, vp, task_id, {"scores": scores,
+        self_score.complete_self_score(s, vp, task_id, {"scores": scores,
                                                       "summary": "Tổng hợp kết quả tự chấm điểm năm 2027"})
     with db.session() as s:
         data = appraisal_export.export_xlsx(s, gd, inst.id)

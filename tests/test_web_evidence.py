@@ -425,9 +425,9 @@ def test_export_downloads_an_xlsx_for_whoever_sees_the_instance(client, db, acto
 
 
 def test_scores_that_are_not_finite_numbers_are_refused_not_a_crash():
-    from engine import evidence
+    from engine import self_score
 
     crit = [{"code": "1.1", "name": "A", "max_points": 2.0}]
     for value in ("nan", "inf", float("nan"), float("-inf")):
-        assert evidence.validate_scores(crit, {"1.1": {"score": value, "explanation": "x"}}, {"1.1": 1}) == {
+        assert self_score.validate_scores(crit, {"1.1": {"score": value, "explanation": "x"}}, {"1.1": 1}) == {
             "1.1": "Điểm phải là một số"}
