@@ -60,7 +60,7 @@ def start_data(reg: registry.Registry, duty: registry.Duty, occurrence: deadline
         "plan_id": reg.plan_id, "duty_id": duty.id, "duty_name": duty.duty, "title": duty.title,
         "product": duty.product, "recipient": duty.recipient, "timing": duty.timing, "source": duty.source,
     }
-    if duty.process == "index_self_assessment":
+    if duty.process == registry.INDEX_PROCESS:
         from . import criteria  # only this process needs the criteria set
 
         year = occurrence.period.year
@@ -72,7 +72,7 @@ def start_data(reg: registry.Registry, duty: registry.Duty, occurrence: deadline
 
 
 def supporting_units(reg: registry.Registry, duty: registry.Duty, unit: str, data: dict[str, Any]) -> list[str]:
-    if duty.process == "index_self_assessment":
+    if duty.process == registry.INDEX_PROCESS:
         owners = [c["owner_unit"] for c in data["criteria"]]
         return [u for u in dict.fromkeys(owners) if u != unit]
     return [u for u in duty.support_units if u != unit]
