@@ -57,6 +57,8 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login session's id: raising it (logout) ends every session issued before, server-side.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     unit: Mapped[Unit] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +25,7 @@ class Actor:
     org_id: int
     unit_code: str
     grants: frozenset[tuple[str, str]]  # (role, unit code)
+    session_version: int = 0  # the user's session version when this was read (web sessions carry it)
 
     def holds(self, role: str, unit_code: str) -> bool:
         return (role, unit_code) in self.grants
@@ -47,16 +50,33 @@ def system_actor(org_id: int) -> Actor:
 
 def actor_for(session: Session, user: User) -> Actor:
     grants = frozenset((g.role, g.unit.code) for g in user.grants)
-    return Actor(user.id, user.login, user.full_name, user.org_id, user.unit.code, grants)
+    return Actor(user.id, user.login, user.full_name, user.org_id, user.unit.code, grants, user.session_version)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password made like real ones (same method and cost), once per process."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def authenticate(session: Session, org_code: str, login: str, password: str) -> User | None:
-    """The active user of organisation `org_code` with this login and password, else None."""
+    """The active user of organisation `org_code` with this login and password, else None.
+
+    An unknown organisation or login, or an inactive user, is checked against a dummy hash all the same: the
+    hash check is what takes time, so a refusal takes as long whichever part was wrong."""
     user = session.scalar(select(User).join(Organisation, User.org_id == Organisation.id).where(
         Organisation.code == org_code, User.login == login.strip().lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Invalidate every login session of the user issued so far (the version they carry no longer matches)."""
+    session.execute(update(User).where(User.id == user_id).values(session_version=User.session_version + 1))
 
 
 def unit_by_code(session: Session, org_id: int, code: str) -> Unit | None:

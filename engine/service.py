@@ -306,3 +306,11 @@ def unit_names(db: Database, org_id: int) -> dict[str, str]:
 def working_units(db: Database, org_id: int) -> dict[str, str]:
     with db.session() as s:
         return org.working_units(s, org_id)
+
+
+# --- Login sessions (web) ----------------------------------------------------------------------------------------
+
+def end_sessions(db: Database, user_id: int) -> None:
+    """Log the user out everywhere: the login sessions issued so far are no longer accepted."""
+    with db.session() as s:
+        org.end_sessions(s, user_id)
