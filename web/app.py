@@ -15,7 +15,7 @@ from engine import clock, service
 from engine.db import Database
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 
-from . import auth, evidence, filters, plans, processes, work
+from . import auth, evidence, filters, plans, processes, security, work
 
 csrf = CSRFProtect()
 
@@ -32,7 +32,10 @@ def _secret_key(instance_dir: Path) -> str:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; config keys: DATABASE_URL, SECRET_KEY, WTF_CSRF_ENABLED, TESTING."""
+    """Build the app; config keys: DATABASE_URL, SECRET_KEY, WTF_CSRF_ENABLED, TESTING;
+    CCHC_SECURE_COOKIES (default: the environment variable of that name is "1") for a site served over HTTPS
+    only: Secure cookies and Strict-Transport-Security; RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI,
+    CCHC_LOGIN_LIMITS_PER_LOGIN, CCHC_LOGIN_LIMITS_PER_ADDRESS for login throttling (web.auth.init_throttle)."""
     app = Flask(__name__)
     app.jinja_env.add_extension("jinja2.ext.do")
     config = dict(config or {})
@@ -45,6 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config)
+    secure = security.secure_cookies_wanted(app.config)
+    app.config.update(CCHC_SECURE_COOKIES=secure, SESSION_COOKIE_SECURE=secure, REMEMBER_COOKIE_SECURE=secure)
     db = Database(app.config.get("DATABASE_URL"))
     service.init_db(db)
     app.extensions["cchc_db"] = db
@@ -56,11 +61,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login.user_loader(lambda login_name: auth.load_user(db, login_name))
 
     filters.register(app)
+    security.register_converters(app)  # before the blueprints: their rules use <id:…> and <task:…>
     app.register_blueprint(auth.bp)
     app.register_blueprint(work.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(evidence.bp)
+    auth.init_throttle(app)
 
     @app.context_processor
     def _now():
@@ -87,14 +94,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "error.html", code=413, title="Dữ liệu gửi lên quá lớn", message=evidence.TOO_LARGE_MESSAGE), 413))
     app.register_error_handler(500, _error(500, "Lỗi hệ thống; dữ liệu chưa được lưu, vui lòng thử lại"))
 
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    security.handle_header_errors(app)
+    security.add_security_headers(app)
     return app
 
 
 def database(app: Flask) -> Database:
+    """The engine database of an app made by create_app."""
     return app.extensions["cchc_db"]

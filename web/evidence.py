@@ -21,6 +21,7 @@ from engine.errors import EngineError, NotFound
 from engine.evidence import CONTENT_TYPES, MAX_FILE_BYTES
 
 from .auth import actor
+from .security import safe_next
 
 bp = Blueprint("evidence", __name__)
 
@@ -189,13 +190,13 @@ def points(value: Any) -> str:
 
 def _back(instance_id: int | None = None) -> str:
     """Where a panel form returns to: the page it was on (a local path only), at the panel."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    target = safe_next(request.form.get("next"))  # as the browser reads it: no //host, no CR/LF for the header
+    if target is None:
         target = url_for("processes.instance", instance_id=instance_id) if instance_id else url_for("work.worklist")
     return target.split("#")[0] + "#evidence"
 
 
-@bp.route("/instances/<int:instance_id>/evidence/file", methods=["POST"])
+@bp.route("/instances/<id:instance_id>/evidence/file", methods=["POST"])
 @login_required
 def add_file(instance_id: int):
     upload = request.files.get("file")
@@ -216,7 +217,7 @@ def add_file(instance_id: int):
     return redirect(_back(instance_id)), 303
 
 
-@bp.route("/instances/<int:instance_id>/evidence/link", methods=["POST"])
+@bp.route("/instances/<id:instance_id>/evidence/link", methods=["POST"])
 @login_required
 def add_link(instance_id: int):
     try:
@@ -231,7 +232,7 @@ def add_link(instance_id: int):
     return redirect(_back(instance_id)), 303
 
 
-@bp.route("/evidence/<int:evidence_id>/withdraw", methods=["POST"])
+@bp.route("/evidence/<id:evidence_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(evidence_id: int):
     try:
@@ -254,7 +255,7 @@ def _attachment(data: bytes, mimetype: str, filename: str):
     return response
 
 
-@bp.route("/evidence/<int:evidence_id>/download")
+@bp.route("/evidence/<id:evidence_id>/download")
 @login_required
 def download(evidence_id: int):
     row, content = service.open_evidence(_db(), actor(), evidence_id)  # NotFound (404) unless one may see it
@@ -263,7 +264,7 @@ def download(evidence_id: int):
     return _attachment(content, row.content_type, row.filename)
 
 
-@bp.route("/instances/<int:instance_id>/self-assessment.xlsx")
+@bp.route("/instances/<id:instance_id>/self-assessment.xlsx")
 @login_required
 def export(instance_id: int):
     data = service.export_self_assessment(_db(), actor(), instance_id)

@@ -31,7 +31,7 @@ def instances():
     return render_template("instances.html", rows=rows, units=service.unit_names(_db(), actor().org_id))
 
 
-@bp.route("/instances/<int:instance_id>")
+@bp.route("/instances/<id:instance_id>")
 @login_required
 def instance(instance_id: int):
     view = service.instance_view(_db(), actor(), instance_id)
@@ -40,7 +40,7 @@ def instance(instance_id: int):
                            evidence_panel=evidence.instance_panel(view["instance"]))
 
 
-@bp.route("/instances/<int:instance_id>/diagram.json")
+@bp.route("/instances/<id:instance_id>/diagram.json")
 @login_required
 def diagram(instance_id: int):
     """The BPMN XML of the instance's process version and where the instance is: {"xml", "states"}."""
@@ -50,7 +50,7 @@ def diagram(instance_id: int):
     return response
 
 
-@bp.route("/instances/<int:instance_id>/cancel", methods=["POST"])
+@bp.route("/instances/<id:instance_id>/cancel", methods=["POST"])
 @login_required
 def cancel(instance_id: int):
     if not actor().has_role(roles.ADMIN):

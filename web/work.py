@@ -25,7 +25,7 @@ def worklist():
     return render_template("worklist.html", items=items, units=service.unit_names(_db(), actor().org_id))
 
 
-@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: str):
     ctx = service.task_context(_db(), actor(), task_id)
