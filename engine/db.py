@@ -27,7 +27,7 @@ def make_engine(url: str | None = None) -> Engine:
     """Create an SQLAlchemy engine; SQLite gets WAL, a busy timeout and foreign keys."""
     url = url or database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(url.removeprefix("sqlite:///")))
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             url = "postgresql+psycopg://" + url.removeprefix(prefix)
@@ -45,9 +45,27 @@ def make_engine(url: str | None = None) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
             # IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes
-            # later fails with SQLITE_BUSY when another writer got in between, instead of waiting.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # later fails with SQLITE_BUSY when another writer got in between, instead of waiting. A read-only
+            # unit of work takes no lock at all (WAL readers see the last commit), so a long write — a script
+            # stopped by the sandbox, say — never holds up other users' pages.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
     return engine
+
+
+READ_ONLY = "cchc_read_only"
+
+
+def _private_file(path: Path) -> None:
+    """The database file (password hashes, evidence files) and its folder readable by the owner only; SQLite
+    gives its -wal and -shm files the database file's mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for item, mode in ((path, 0o600), (path.with_name(path.name + "-wal"), 0o600),
+                       (path.with_name(path.name + "-shm"), 0o600)):
+        if item.exists() and item.stat().st_mode & 0o077:
+            item.chmod(mode)
 
 
 def _alembic_config(connection=None) -> Config:
@@ -63,6 +81,8 @@ class Database:
     def __init__(self, url: str | None = None):
         self.engine = make_engine(url)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_factory = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
+                                          expire_on_commit=False)
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
@@ -103,3 +123,12 @@ class Database:
             raise
         finally:
             s.close()
+
+    @contextmanager
+    def read(self):
+        """A unit of work that only reads: it takes no write lock on SQLite and never commits."""
+        s: Session = self._read_factory()
+        try:
+            yield s
+        finally:
+            s.close()  # ends the transaction without expiring what was loaded (callers read it afterwards)

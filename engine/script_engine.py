@@ -1,81 +1,82 @@
-"""The script engine for BPMN conditions, scripts and timer expressions.
+"""The script engine SpiffWorkflow runs BPMN conditions, scripts and timer expressions with.
 
-SpiffWorkflow runs them with plain eval/exec and real builtins. We gate every expression by its AST (no
-imports, no names or attributes starting with an underscore, no reflective builtins) and run it with a small
-set of safe builtins, so a script cannot reach the operating system.
+SpiffWorkflow would run them with plain eval/exec and real builtins. Ours hands every one to the sandbox
+(engine.sandbox): an allow-list checked at deploy and again before running, restricted compilation with
+guarded access, and a resource-limited worker process for anything not provably cheap. A refusal or an overrun
+raises a WorkflowTaskException naming the element and the reason; callers roll the transaction back.
 """
 
 from __future__ import annotations
 
-import ast
-import copy
+from typing import Any
 
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-SAFE_BUILTINS = {
-    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-    for name in (
-        "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int", "len", "list", "map",
-        "max", "min", "range", "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip",
-        "isinstance", "True", "False", "None",
-    )
-}
-FORBIDDEN_NAMES = {
-    "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "globals", "locals", "vars",
-    "input", "breakpoint", "help", "memoryview", "type", "object", "super", "classmethod", "staticmethod",
-    "property", "dir", "id", "print", "exit", "quit",
-}
-# str.format can walk attributes ("{0.__class__}"), so it is as dangerous as a dunder.
-FORBIDDEN_ATTRS = {"format", "format_map", "mro", "gi_frame", "f_globals", "f_locals", "f_back"}
+from .sandbox import runner
+from .sandbox.execution import ScriptFailed
+from .sandbox.policy import UnsafeScript, check_source
+
+__all__ = ["ENGINE", "SafeScriptEngine", "ScriptFailed", "UnsafeScript", "check_source"]
 
 
-class UnsafeScript(ValueError):
-    """The expression or script uses something scripts may not use."""
+def _visible(context: dict[str, Any], external: dict[str, Any] | None) -> dict[str, Any]:
+    """The variables code sees: data objects, then the task data; `_`-keys are never handed over."""
+    merged = {**(external or {}), **context}
+    return {k: v for k, v in merged.items() if isinstance(k, str) and not k.startswith("_")}
 
 
-def check_source(source: str, mode: str = "exec") -> None:
-    """Raise UnsafeScript or SyntaxError unless `source` passes the gate. mode: 'exec' or 'eval'."""
-    tree = ast.parse(source, mode=mode)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise UnsafeScript("import is not allowed in BPMN scripts")
-        if isinstance(node, (ast.Global, ast.Nonlocal, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef,
-                             ast.ClassDef, ast.AsyncWith, ast.With, ast.Try, ast.Raise, ast.Await,
-                             ast.Yield, ast.YieldFrom)):
-            raise UnsafeScript(f"'{type(node).__name__}' is not allowed in BPMN scripts")
-        if isinstance(node, ast.Name) and (node.id.startswith("_") or node.id in FORBIDDEN_NAMES):
-            raise UnsafeScript(f"name '{node.id}' is not allowed in BPMN scripts")
-        if isinstance(node, ast.Attribute) and (node.attr.startswith("_") or node.attr in FORBIDDEN_ATTRS):
-            raise UnsafeScript(f"attribute '{node.attr}' is not allowed in BPMN scripts")
+class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """Evaluates and executes through the sandbox runner instead of eval/exec."""
 
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict | None = None) -> Any:
+        value, _ = runner.run(expression, "eval", _visible(context, external_context))
+        return value
 
-class _SafeEnvironment(TaskDataEnvironment):
-    def __init__(self):
-        super().__init__({"__builtins__": SAFE_BUILTINS})
-
-    def evaluate(self, expression, context, external_context=None):
-        check_source(expression, "eval")
-        return super().evaluate(expression, context, external_context)
-
-    def execute(self, script, context, external_context=None):
-        check_source(script, "exec")
-        return super().execute(script, context, external_context)
+    def execute(self, script: str, context: dict[str, Any], external_context: dict | None = None) -> bool:
+        given = _visible(context, external_context)
+        _, after = runner.run(script, "exec", given)
+        for key in given:  # `del name` in the script removes it from the task data
+            if key not in after:
+                context.pop(key, None)
+        context.update({k: v for k, v in after.items() if not (external_context and k in external_context)})
+        return True
 
 
 class SafeScriptEngine(PythonScriptEngine):
-    """PythonScriptEngine with the AST gate, safe builtins and copy-on-write task data."""
+    """PythonScriptEngine over the sandbox; errors say which element failed and why."""
 
     def __init__(self):
-        super().__init__(environment=_SafeEnvironment())
+        super().__init__(environment=_SandboxEnvironment())
 
     def validate(self, expression: str) -> None:
         check_source(expression, "exec")
 
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except (ScriptFailed, UnsafeScript, SyntaxError) as exc:
+            raise WorkflowTaskException(f"{_element(task)}: expression '{_short(expression)}' stopped: {exc}",
+                                        task=task, exception=exc) from None
+
     def execute(self, task, script, external_context=None):
-        # SpiffWorkflow 3.2 shares nested objects between a task and its parent; a script mutating a list
-        # would leak into other branches, so it works on its own copy.
-        task.data = copy.deepcopy(task.data)
-        return super().execute(task, script, external_context)
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except (ScriptFailed, UnsafeScript, SyntaxError) as exc:
+            raise WorkflowTaskException(f"{_element(task)}: script stopped: {exc}", task=task,
+                                        exception=exc) from None
+
+
+def _element(task) -> str:
+    spec = task.task_spec
+    name = getattr(spec, "bpmn_name", None)
+    return f"'{getattr(spec, 'bpmn_id', None) or spec.name}'" + (f" (\"{name}\")" if name else "")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 ENGINE = SafeScriptEngine()

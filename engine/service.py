@@ -65,7 +65,7 @@ def load_plan(db: Database, path: Path, demo_users: bool = False, active_from: d
 
 def list_plans(db: Database) -> list[dict[str, Any]]:
     """The loaded plans: id, province, title, organisation, duty count."""
-    with db.session() as s:
+    with db.read() as s:
         return [{"id": p.plan_key, "province": p.province, "title": p.title, "org_code": p.organisation.code,
                  "org_name": p.organisation.name, "duties": len(plans.registry_of(p).duties),
                  "source_file": p.source_file} for p in plans.plans(s)]
@@ -73,13 +73,13 @@ def list_plans(db: Database) -> list[dict[str, Any]]:
 
 def plan_registry_source(db: Database, plan_key: str) -> tuple[str, str]:
     """(file name, YAML text) of a plan as it was loaded."""
-    with db.session() as s:
+    with db.read() as s:
         doc = json.loads(plans.get_plan(s, plan_key).registry_json)
         return doc["file"], doc["text"]
 
 
 def plan_registry(db: Database, plan_key: str) -> registry.Registry:
-    with db.session() as s:
+    with db.read() as s:
         return plans.registry_of(plans.get_plan(s, plan_key))
 
 
@@ -91,13 +91,13 @@ def run_scheduler(db: Database, now: datetime | None = None,
 
 def organisations(db: Database) -> list[tuple[str, str]]:
     """(code, name) of every organisation, in loading order."""
-    with db.session() as s:
+    with db.read() as s:
         return [(o.code, o.name) for o in org.organisations(s)]
 
 
 def demo_logins(db: Database, org_code: str) -> list[tuple[str, str]]:
     """(login, 'title — unit code') of an organisation's accounts, for start-up hints and tests."""
-    with db.session() as s:
+    with db.read() as s:
         users = s.scalars(select(User).join(Organisation, User.org_id == Organisation.id)
                           .where(Organisation.code == org_code).order_by(User.id))
         return [(u.login, f"{u.title} — {u.unit.code}") for u in users]
@@ -125,7 +125,7 @@ def validate_file(path: Path) -> list[str]:
 
 
 def definitions(db: Database) -> list[ProcessDefinition]:
-    with db.session() as s:
+    with db.read() as s:
         rows = list(s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
                                                                  ProcessDefinition.version.desc())))
     latest: dict[str, ProcessDefinition] = {}
@@ -160,7 +160,7 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
 def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
     """The year of the actor's plan at a glance: every opening the schedule gives for `year` (by opening date),
     each with its instance if one exists, and the on-event duties. None when the Sở runs no plan."""
-    with db.session() as s:
+    with db.read() as s:
         plan = schedule.plan_for_org(s, actor.org_id)
         if plan is None:
             return None
@@ -178,7 +178,7 @@ def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
 
 
 def organisation_name(db: Database, org_id: int) -> str:
-    with db.session() as s:
+    with db.read() as s:
         found = s.get(Organisation, org_id)
         return found.name if found else ""
 
@@ -192,7 +192,7 @@ def startable_duties(db: Database, actor: Actor) -> list[dict[str, Any]]:
 
 def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:
     """The registry of the plan an organisation runs, if it was loaded from one."""
-    with db.session() as s:
+    with db.read() as s:
         plan = schedule.plan_for_org(s, org_id)
         return plans.registry_of(plan) if plan else None
 
@@ -200,7 +200,7 @@ def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:
 # --- Evidence of the index self-assessment (engine.evidence) ----------------------------------------------------
 
 def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
-    with db.session() as s:
+    with db.read() as s:
         return evidence.panel(s, actor, instance_id)
 
 
@@ -222,13 +222,13 @@ def withdraw_evidence(db: Database, actor: Actor, evidence_id: int, reason: str 
 
 def open_evidence(db: Database, actor: Actor, evidence_id: int):
     """(row, bytes) of an evidence file the actor may see."""
-    with db.session() as s:
+    with db.read() as s:
         return evidence.open_file(s, actor, evidence_id)
 
 
 def export_self_assessment(db: Database, actor: Actor, instance_id: int) -> bytes:
     """The self-assessment (scores and evidence list) as an .xlsx workbook, for appraisal (thẩm định)."""
-    with db.session() as s:
+    with db.read() as s:
         return appraisal_export.export_xlsx(s, actor, instance_id)
 
 
@@ -242,7 +242,7 @@ def fire_due_timers(db: Database, now: datetime | None = None) -> int:
 
 
 def task_context(db: Database, actor: Actor, task_id: str) -> dict[str, Any]:
-    with db.session() as s:
+    with db.read() as s:
         return tasks.task_context(s, actor, task_id)
 
 
@@ -252,31 +252,31 @@ def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, A
 
 
 def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
-    with db.session() as s:
+    with db.read() as s:
         return worklist.my_work_items(s, actor, include_closed)  # instances loaded by the same query
 
 
 def authenticate(db: Database, org_code: str, login: str, password: str) -> Actor | None:
-    with db.session() as s:
+    with db.read() as s:
         user = org.authenticate(s, org_code, login, password)
         return org.actor_for(s, user) if user else None
 
 
 def actor_for_login(db: Database, login: str, org_code: str) -> Actor | None:
-    with db.session() as s:
+    with db.read() as s:
         user = org.user_by_login(s, org_code, login)
         return org.actor_for(s, user) if user and user.active else None
 
 
 def actor_for_user(db: Database, user_id: int) -> Actor | None:
-    with db.session() as s:
+    with db.read() as s:
         user = s.get(User, user_id)
         return org.actor_for(s, user) if user and user.active else None
 
 
 def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
     """An instance with its work items and history, if the actor may see it."""
-    with db.session() as s:
+    with db.read() as s:
         instance = instances.get(s, instance_id)
         if not worklist.can_see_instance(s, actor, instance):
             raise NotFound("Không tìm thấy hồ sơ quy trình")
@@ -291,7 +291,7 @@ def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any
 
 
 def list_instances(db: Database, actor: Actor | None = None) -> list[ProcessInstance]:
-    with db.session() as s:
+    with db.read() as s:
         rows = instances.list_instances(s, actor.org_id if actor else None)
         if actor is not None:
             rows = [r for r in rows if worklist.can_see_instance(s, actor, r)]
@@ -299,12 +299,12 @@ def list_instances(db: Database, actor: Actor | None = None) -> list[ProcessInst
 
 
 def unit_names(db: Database, org_id: int) -> dict[str, str]:
-    with db.session() as s:
+    with db.read() as s:
         return org.unit_names(s, org_id)
 
 
 def working_units(db: Database, org_id: int) -> dict[str, str]:
-    with db.session() as s:
+    with db.read() as s:
         return org.working_units(s, org_id)
 
 

@@ -45,9 +45,11 @@ def test_escape_attempts_do_not_run(source):
 
 
 def test_builtins_are_restricted_even_without_the_gate():
-    # Defence in depth: had the gate missed `open`, it is not among the builtins scripts get.
-    from engine.script_engine import SAFE_BUILTINS
-    assert "open" not in SAFE_BUILTINS and "__import__" not in SAFE_BUILTINS and "eval" not in SAFE_BUILTINS
+    # Defence in depth: had the policy missed `open`, compiled code has no real builtins to find it in.
+    from engine.sandbox.guards import restricted_globals
+    names = restricted_globals()
+    assert set(names["__builtins__"]) == {"True", "False", "None"}
+    assert not {"open", "__import__", "eval", "getattr", "type"} & set(names)
 
 
 def test_ordinary_scripts_and_expressions_work():
