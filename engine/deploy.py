@@ -28,7 +28,7 @@ from .bpmn_parser import (
 from .errors import ValidationFailed
 from .models import ProcessDefinition
 from .roles import role_for_lane
-from .safe_xml import UnsafeXml, parse_xml
+from .safe_xml import UnsafeXml, read_xml
 from .script_engine import UnsafeScript, check_source
 from .serializer import spec_document
 
@@ -44,14 +44,16 @@ class ParsedProcess:
     spec: Any
     subprocess_specs: dict
     meta: dict[str, Any] = field(default_factory=dict)
+    xml: str = ""  # the document as UTF-8 text, whatever encoding the file was written in
 
 
 def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | None = None) -> ParsedProcess:
     """Parse and check a BPMN document; raise ValidationFailed with one line per problem."""
     try:
-        tree = parse_xml(data)
+        document = read_xml(data)
     except UnsafeXml as exc:
         raise ValidationFailed([f"{filename}: {exc}"]) from None
+    tree = document.tree
     root = tree.getroot()
     if etree.QName(root).namespace != BPMN_NS or etree.QName(root).localname != "definitions":
         raise ValidationFailed([f"{filename}: not a BPMN 2.0 document (root element must be bpmn:definitions)"])
@@ -79,7 +81,7 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
     if problems:
         raise ValidationFailed([f"{filename}: {p}" for p in problems])
     name = process.get("name") or process.get("id")
-    return ParsedProcess(process.get("id"), name, spec, subprocess_specs, meta)
+    return ParsedProcess(process.get("id"), name, spec, subprocess_specs, meta, document.text)
 
 
 def _check_expressions(process: etree._Element) -> list[str]:
@@ -190,7 +192,9 @@ def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: 
 
 def deploy(session: Session, data: bytes, filename: str, actor: str,
            forms_dir: Path | None = None) -> tuple[ProcessDefinition, bool]:
-    """Validate and store a new version unless identical to the latest. Returns (definition, created)."""
+    """Validate and store a new version unless identical to the latest. Returns (definition, created).
+
+    The stored XML is the decoded text (UTF-8, for the diagram viewer); the sha256 is of the file's own bytes."""
     parsed = validate_bpmn(data, filename, forms_dir)
     digest = hashlib.sha256(data).hexdigest()
     latest = latest_definition(session, parsed.key)
@@ -200,7 +204,7 @@ def deploy(session: Session, data: bytes, filename: str, actor: str,
                               .where(ProcessDefinition.process_key == parsed.key)) or 0) + 1
     definition = ProcessDefinition(
         process_key=parsed.key, version=version, name=parsed.name, sha256=digest,
-        bpmn_xml=data.decode("utf-8"), spec_json=spec_document(parsed.spec, parsed.subprocess_specs),
+        bpmn_xml=parsed.xml, spec_json=spec_document(parsed.spec, parsed.subprocess_specs),
         meta_json=json.dumps(parsed.meta, ensure_ascii=False), deployed_at=clock.to_db(clock.now()),
         deployed_by=actor,
     )
