@@ -53,6 +53,8 @@ def diagram(instance_id: int):
 @bp.route("/instances/<id:instance_id>/cancel", methods=["POST"])
 @login_required
 def cancel(instance_id: int):
+    if not service.can_see_instance(_db(), actor(), instance_id):
+        abort(404)  # like any link one may not follow: not even whether the instance exists
     if not actor().has_role(roles.ADMIN):
         abort(403)
     service.cancel_instance(_db(), actor(), instance_id, request.form.get("reason", ""))
