@@ -17,11 +17,12 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -32,6 +33,7 @@ from . import audit, clock, instances, roles, worklist
 from .errors import Conflict, EngineError, Forbidden, NotFound
 from .models import Evidence, ProcessInstance
 from .org import Actor, unit_names
+from .safe_xml import UnsafeXml, parse_xml
 
 if TYPE_CHECKING:
     pass
@@ -54,6 +56,15 @@ CONTENT_TYPES = {
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# A .docx/.xlsx is a ZIP archive; its central directory says how much it unpacks to without unpacking it.
+MAX_ZIP_MEMBERS = 5_000
+MAX_ZIP_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+# Macro and ActiveX parts, by (lower-case) part name and by content type in [Content_Types].xml. Office matches
+# part names without regard to case, so VBAPROJECT.BIN is as much a macro as vbaProject.bin.
+_MACRO_PART = re.compile(r"(^|/)(vbaproject\.bin|vbadata\.xml)$|(^|/)activex/[^/]*\.bin$|^xl/macrosheets/")
+_MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "macrosheet")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -165,26 +176,58 @@ def clean_filename(filename: str) -> str:
     return name
 
 
-def _zip_names(data: bytes) -> list[str] | None:
-    """Member names of a ZIP archive (without decompressing anything), or None if it is not one."""
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError,
+               NotImplementedError, RuntimeError)  # RuntimeError: an encrypted member
+
+
+def _check_office(name: str, extension: str, data: bytes) -> None:
+    """A .docx/.xlsx must be an Office package of its kind, unpack to a bounded size, and hold no macro or
+    ActiveX part; EngineError with the reason otherwise. Only [Content_Types].xml is decompressed, at most
+    MAX_CONTENT_TYPES_BYTES of it."""
+    invalid = EngineError(f"Nội dung tệp '{name}' không phải tệp {extension[1:].upper()} hợp lệ "
+                          "(đuôi tệp không khớp với nội dung)")
+    macro = EngineError(f"Không chấp nhận tệp '{name}' có chứa macro hoặc điều khiển ActiveX")
+    if not data.startswith(b"PK\x03\x04"):
+        raise invalid
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
+            members = archive.infolist()  # the central directory: nothing is decompressed yet
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise EngineError(f"Không chấp nhận tệp '{name}': có quá nhiều thành phần nén ({len(members)}; "
+                                  f"tối đa {MAX_ZIP_MEMBERS})")
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_ZIP_UNCOMPRESSED:
+                raise EngineError(f"Không chấp nhận tệp '{name}': nội dung giải nén quá lớn "
+                                  f"({unpacked / 1024 / 1024:.0f} MB; tối đa "
+                                  f"{MAX_ZIP_UNCOMPRESSED // 1024 // 1024} MB)")
+            parts = {unquote(m.filename).replace("\\", "/").lstrip("/").lower(): m for m in members}
+            folder = {".docx": "word/", ".xlsx": "xl/"}[extension]
+            if (len(parts) != len(members) or "[content_types].xml" not in parts
+                    or not any(p.startswith(folder) for p in parts)):
+                raise invalid  # two members one part name (Office ignores case) would hide one of them
+            if any(_MACRO_PART.search(p) for p in parts):
+                raise macro
+            types = parts["[content_types].xml"]
+            if types.file_size > MAX_CONTENT_TYPES_BYTES:
+                raise invalid
+            with archive.open(types) as stream:
+                declared = parse_xml(stream.read(MAX_CONTENT_TYPES_BYTES + 1))
+    except (UnsafeXml, *_ZIP_ERRORS):
+        raise invalid from None
+    # Read as XML, not searched as bytes: a character reference (macro&#x45;nabled) would hide a substring.
+    for node in declared.iter():
+        content_type = str(node.get("ContentType") or "").lower() if isinstance(node.tag, str) else ""
+        if any(word in content_type for word in _MACRO_CONTENT_TYPES):
+            raise macro
 
 
 def _matches(extension: str, data: bytes) -> bool:
-    """Does the content look like what its extension says?"""
+    """Does the content of a PDF or image look like what its extension says?"""
     if extension == ".pdf":
         return data.startswith(b"%PDF-")
     if extension == ".png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
-    if extension in (".jpg", ".jpeg"):
-        return data.startswith(b"\xff\xd8\xff")
-    folder = {".docx": "word/", ".xlsx": "xl/"}[extension]
-    names = _zip_names(data) if data.startswith(b"PK\x03\x04") else None
-    return names is not None and "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+    return data.startswith(b"\xff\xd8\xff")
 
 
 def check_file(filename: str, data: bytes) -> tuple[str, str]:
@@ -199,11 +242,11 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
     extension = PurePosixPath(name).suffix.lower()
     if extension not in CONTENT_TYPES:
         raise EngineError(f"Không chấp nhận tệp '{name}': chỉ nhận tệp {ALLOWED_LABEL}")
-    if not _matches(extension, data):
+    if extension in (".docx", ".xlsx"):
+        _check_office(name, extension, data)
+    elif not _matches(extension, data):
         raise EngineError(f"Nội dung tệp '{name}' không phải tệp {extension[1:].upper()} hợp lệ "
                           "(đuôi tệp không khớp với nội dung)")
-    if extension in (".docx", ".xlsx") and any(n.endswith("vbaProject.bin") for n in _zip_names(data) or []):
-        raise EngineError(f"Không chấp nhận tệp '{name}' có chứa macro")
     return name, CONTENT_TYPES[extension]
 
 

@@ -1,0 +1,156 @@
+"""Hostile evidence uploads (engine level): macros and ActiveX hidden in .docx/.xlsx by case, percent-encoding or
+content type; zip bombs."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import evidence
+from engine.errors import EngineError
+from engine.models import AuditEvent
+from tests.test_index_self_assessment import DOCX, XLSX, _zip, add_file, evidence_rows, param_id, start
+
+MACRO = "có chứa macro hoặc điều khiển ActiveX"
+DOCX_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+              '<Default Extension="xml" ContentType="application/xml"/>{extra}'
+              '<Override PartName="/word/document.xml" ContentType="{main}"/></Types>')
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def docx(members: dict[str, str] | None = None, main: str = DOCX_MAIN, extra: str = "") -> bytes:
+    """A minimal .docx with the given [Content_Types].xml entries and extra members."""
+    return _zip({"[Content_Types].xml": DOCX_TYPES.format(main=main, extra=extra),
+                 "word/document.xml": "<w:document/>", **(members or {})})
+
+
+def with_members(package: bytes, members: dict[str, bytes | str]) -> bytes:
+    """A copy of a ZIP package with members added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        for name, data in members.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def xlsx_types_replaced(old: str, new: str) -> bytes:
+    """The openpyxl workbook with a piece of its [Content_Types].xml replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(XLSX)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def streamed(members: dict[str, int], fill: bytes = b"\0") -> bytes:
+    """A ZIP whose members are `size` bytes of `fill` each, written in chunks (a zip bomb stays small)."""
+    out = io.BytesIO()
+    chunk = fill * (1024 * 1024)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, size in members.items():
+            with archive.open(name, "w", force_zip64=True) as stream:
+                for _ in range(size // len(chunk)):
+                    stream.write(chunk)
+                stream.write(fill * (size % len(chunk)))
+    return out.getvalue()
+
+
+# --- macros and ActiveX ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("filename, data", [
+    ("upper_case.docx", docx({"word/VBAPROJECT.BIN": "x"})),
+    ("mixed_case.docx", docx({"Word/VbaProject.Bin": "x"})),
+    ("percent_encoded.docx", docx({"word/vbaProject%2Ebin": "x"})),
+    ("vba_data.docx", docx({"word/vbaData.xml": "<wne:vbaSuppData/>"})),
+    ("activex.docx", docx({"word/activeX/activeX1.bin": "x"})),
+    ("activex_upper.docx", docx({"WORD/ACTIVEX/ACTIVEX1.BIN": "x"})),
+    ("workbook_vba.xlsx", with_members(XLSX, {"xl/VbaProject.bin": "x"})),
+    ("excel4_macro_sheet.xlsx", with_members(XLSX, {"xl/macrosheets/sheet1.xml": "<xm:macrosheet/>"})),
+    ("macro_enabled_main.docx", docx(main="application/vnd.ms-word.document.macroEnabled.main+xml")),
+    ("macro_enabled_upper.docx", docx(main="APPLICATION/VND.MS-WORD.DOCUMENT.MACROENABLED.MAIN+XML")),
+    ("macro_enabled_char_ref.docx", docx(main="application/vnd.ms-word.document.macro&#x45;nabled.main+xml")),
+    ("macro_enabled_template.docx", docx(main="application/vnd.ms-word.template.macroEnabledTemplate.main+xml")),
+    ("vba_by_default_extension.docx", docx({"word/project.dat": "x"},
+                                           extra='<Default Extension="dat" '
+                                                 'ContentType="application/vnd.ms-office.vbaProject"/>')),
+    ("activex_content_type.docx", docx({"word/controls/c1.xml": "<ax/>"},
+                                       extra='<Override PartName="/word/controls/c1.xml" '
+                                             'ContentType="application/vnd.ms-office.activeX+xml"/>')),
+    ("macro_enabled_sheet.xlsx", xlsx_types_replaced(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml")),
+], ids=param_id)
+def test_macros_and_activex_are_refused_whatever_the_case(filename, data):
+    with pytest.raises(EngineError, match=MACRO):
+        evidence.check_file(filename, data)
+
+
+@pytest.mark.parametrize("filename, data", [
+    ("Báo cáo.docx", DOCX),
+    ("Báo cáo đủ.docx", docx()),
+    ("Số liệu.xlsx", XLSX),
+    ("Số liệu in.xlsx", with_members(XLSX, {"xl/printerSettings/printerSettings1.bin": b"\0" * 64})),
+    ("Ảnh nhúng.docx", docx({"word/media/image1.png": b"\x89PNG\r\n\x1a\n"})),
+], ids=param_id)
+def test_ordinary_office_files_are_still_accepted(filename, data):
+    """Printer settings (.bin, not ActiveX) and media are ordinary parts of Office files."""
+    assert evidence.check_file(filename, data)[0] == filename
+
+
+@pytest.mark.parametrize("filename, data", [
+    ("two_parts_one_name.docx", docx({"WORD/document.xml": "<w:document/>"})),
+    ("types_not_xml.docx", _zip({"[Content_Types].xml": "x", "word/document.xml": "x"})),
+    ("types_with_dtd.docx", _zip({"[Content_Types].xml": '<!DOCTYPE t [<!ENTITY a "macroEnabled">]><Types/>',
+                                  "word/document.xml": "x"})),
+], ids=param_id)
+def test_ambiguous_or_malformed_packages_are_not_office_files(filename, data):
+    with pytest.raises(EngineError, match="không phải tệp DOCX hợp lệ"):
+        evidence.check_file(filename, data)
+
+
+def test_refused_macro_upload_stores_nothing(db, actor):
+    inst = start(db, actor)
+    with pytest.raises(EngineError, match=MACRO):
+        add_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "bao_cao.docx", docx({"word/VBAPROJECT.BIN": "x"}))
+    assert evidence_rows(db, inst.id) == []
+    with db.session() as s:
+        assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind == "evidence_add")) == 0
+
+
+# --- zip bombs ---------------------------------------------------------------------------------------------------
+
+def test_a_zip_bomb_is_refused_from_its_directory_without_unpacking():
+    """Under 1 MB on disk, 257 MB unpacked: refused from the sizes in the ZIP directory, quickly."""
+    bomb = streamed({"[Content_Types].xml": 100, "word/document.xml": evidence.MAX_ZIP_UNCOMPRESSED + 1024 * 1024})
+    assert len(bomb) < 1024 * 1024
+    started = time.perf_counter()
+    with pytest.raises(EngineError, match=r"nội dung giải nén quá lớn \(257 MB; tối đa 256 MB\)"):
+        evidence.check_file("bom_nen.docx", bomb)
+    assert time.perf_counter() - started < 1
+
+
+def test_an_oversized_content_types_member_is_not_unpacked():
+    """The one member the check reads is bounded too: 20 MB of [Content_Types].xml is refused unread."""
+    bomb = streamed({"[Content_Types].xml": 20 * 1024 * 1024, "word/document.xml": 10}, fill=b" ")
+    started = time.perf_counter()
+    with pytest.raises(EngineError, match="không phải tệp DOCX hợp lệ"):
+        evidence.check_file("bom_kieu_noi_dung.docx", bomb)
+    assert time.perf_counter() - started < 1
+
+
+def test_too_many_members_are_refused():
+    many = docx({f"word/media/p{i}.txt": "" for i in range(evidence.MAX_ZIP_MEMBERS)})
+    assert len(many) < evidence.MAX_FILE_BYTES
+    with pytest.raises(EngineError, match=f"có quá nhiều thành phần nén \\({evidence.MAX_ZIP_MEMBERS + 2}; tối đa"):
+        evidence.check_file("nhieu_thanh_phan.docx", many)
