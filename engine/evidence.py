@@ -55,7 +55,10 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Unicode categories never kept in a stored name or title: control, format (bidi overrides such as U+202E,
+# zero-width characters, BOM), lone surrogates, line and paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_LINE_BREAKS = frozenset({"Cc", "Zl", "Zp"})  # in a title these become a space rather than vanish
 
 # A .docx/.xlsx is a ZIP archive; its central directory says how much it unpacks to without unpacking it.
 MAX_ZIP_MEMBERS = 5_000
@@ -166,10 +169,23 @@ def _open_for_adding(session: Session, actor: Actor, instance_id: int,
 # Checks
 
 
+def visible_text(text: str, breaks: str = "") -> str:
+    """`text` without control, format (bidi, zero-width), surrogate or line/paragraph separator characters,
+    NFC-normalised; control characters and separators are replaced by `breaks`. Diacritics are kept."""
+    kept = []
+    for ch in str(text or ""):
+        category = unicodedata.category(ch)
+        kept.append(breaks if category in _LINE_BREAKS else "" if category in _INVISIBLE else ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def clean_filename(filename: str) -> str:
-    """The file's own name (no directories, no control characters, NFC), at most 255 characters."""
-    name = unicodedata.normalize("NFC", str(filename or "")).replace("\\", "/").split("/")[-1]
-    name = _CONTROL.sub("", name).strip().strip(".")  # no hidden or dot-only names
+    """The file's own name (no directories, no control or invisible characters, NFC), at most 255 characters.
+
+    A right-to-left override (U+202E) before 'fdp.exe' makes 'report' + RLO + 'fdp.exe' display as
+    'reportexe.pdf'; the override is dropped, so the name stored, shown and checked is 'reportfdp.exe'."""
+    name = visible_text(filename).replace("\\", "/").split("/")[-1]
+    name = name.strip().strip(".")  # no hidden or dot-only names
     if len(name) > MAX_FILENAME_LENGTH:
         suffix = PurePosixPath(name).suffix[:10]
         name = name[: MAX_FILENAME_LENGTH - len(suffix)] + suffix
@@ -257,8 +273,8 @@ def check_url(url: str) -> str:
         raise EngineError("Chưa nhập đường link")
     if len(value) > MAX_URL_LENGTH:
         raise EngineError(f"Đường link quá dài (tối đa {MAX_URL_LENGTH} ký tự)")
-    if _CONTROL.search(value) or any(ch.isspace() for ch in value):
-        raise EngineError("Đường link không được chứa khoảng trắng hoặc ký tự điều khiển")
+    if any(ch.isspace() or unicodedata.category(ch) in _INVISIBLE for ch in value):
+        raise EngineError("Đường link không được chứa khoảng trắng, ký tự điều khiển hoặc ký tự ẩn")
     try:
         parts = urlsplit(value)
     except ValueError:
@@ -269,8 +285,9 @@ def check_url(url: str) -> str:
 
 
 def _title(title: str, fallback: str = "") -> str:
-    """A one-line title (control characters and runs of spaces folded), `fallback` when empty."""
-    text = " ".join(_CONTROL.sub(" ", str(title or "")).split()) or fallback
+    """A one-line title (line breaks and runs of spaces folded, invisible characters dropped, NFC), `fallback`
+    when empty."""
+    text = " ".join(visible_text(title, " ").split()) or fallback
     if len(text) > MAX_TITLE_LENGTH:
         raise EngineError(f"Tiêu đề quá dài (tối đa {MAX_TITLE_LENGTH} ký tự)")
     return text

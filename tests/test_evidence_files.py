@@ -1,10 +1,11 @@
 """Hostile evidence uploads (engine level): macros and ActiveX hidden in .docx/.xlsx by case, percent-encoding or
-content type; zip bombs."""
+content type; zip bombs; file names and titles spoofed with bidi overrides or invisible characters."""
 
 from __future__ import annotations
 
 import io
 import time
+import unicodedata
 import zipfile
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from engine import evidence
 from engine.errors import EngineError
 from engine.models import AuditEvent
-from tests.test_index_self_assessment import DOCX, XLSX, _zip, add_file, evidence_rows, param_id, start
+from tests.test_index_self_assessment import DOCX, PDF, XLSX, _zip, add_file, add_link, evidence_rows, param_id, start
 
 MACRO = "có chứa macro hoặc điều khiển ActiveX"
 DOCX_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -154,3 +155,55 @@ def test_too_many_members_are_refused():
     assert len(many) < evidence.MAX_FILE_BYTES
     with pytest.raises(EngineError, match=f"có quá nhiều thành phần nén \\({evidence.MAX_ZIP_MEMBERS + 2}; tối đa"):
         evidence.check_file("nhieu_thanh_phan.docx", many)
+
+
+# --- names and titles --------------------------------------------------------------------------------------------
+
+VIETNAMESE = "Báo cáo tự đánh giá năm 2026.pdf"
+
+
+@pytest.mark.parametrize("given, stored", [
+    (VIETNAMESE, VIETNAMESE),
+    (unicodedata.normalize("NFD", VIETNAMESE), VIETNAMESE),  # decomposed (macOS) becomes composed
+    ("Báo cáo\u202excod.pdf", "Báo cáoxcod.pdf"),  # displayed as "Báo cáopdf.docx"
+    ("Kế\u200bhoạch\u200c\u200d\u200e\u200f.pdf", "Kếhoạch.pdf"),
+    ("\ufeffBiên bản\u2066họp\u2069\u202a\u202b\u202c\u202d.pdf", "Biên bảnhọp.pdf"),
+    ("bao_cao.pdf\u200b", "bao_cao.pdf"),  # an invisible character after the extension does not hide it
+    ("dong\u2028moi\u2029doan\u0085.pdf", "dongmoidoan.pdf"),
+    ("C:\\Tài liệu\\a\u00ad\u2060b.pdf", "ab.pdf"),  # soft hyphen, word joiner
+], ids=["vietnamese", "nfd", "rlo", "zero-width", "bom-isolates-embeddings", "after-extension",
+        "separators", "soft-hyphen"])
+def test_stored_names_keep_diacritics_and_lose_invisible_characters(given, stored):
+    assert evidence.clean_filename(given) == stored
+    assert evidence.check_file(given, PDF)[0] == stored
+
+
+def test_a_spoofed_extension_is_decided_on_the_cleaned_name():
+    """'report' + RLO + 'fdp.exe' displays as 'reportexe.pdf'; the check and the message see 'reportfdp.exe'."""
+    with pytest.raises(EngineError) as caught:
+        evidence.check_file("report\u202efdp.exe", b"MZ\x90\x00")
+    assert "'reportfdp.exe': chỉ nhận tệp PDF" in str(caught.value) and "\u202e" not in str(caught.value)
+
+
+def test_a_name_of_invisible_characters_only_is_refused():
+    with pytest.raises(EngineError, match="Tên tệp không hợp lệ"):
+        evidence.check_file("\u202e\u200b\ufeff\u2066", PDF)
+
+
+def test_upload_stores_the_cleaned_name_and_title(db, actor):
+    inst = start(db, actor)
+    tt = actor("tt.chuyenvien")
+    row = add_file(db, tt, inst.id, "2.1", "Báo cáo\u202excod.pdf", PDF, title="Kế hoạch\u2028năm\u202e 2026\u200b")
+    assert row.filename == "Báo cáoxcod.pdf" and row.title == "Kế hoạch năm 2026"
+    plain = add_file(db, tt, inst.id, "2.1", VIETNAMESE, PDF)
+    assert plain.filename == VIETNAMESE and plain.title == VIETNAMESE.removesuffix(".pdf")
+    with db.session() as s:
+        summaries = s.scalars(select(AuditEvent.summary).where(AuditEvent.kind == "evidence_add")).all()
+    assert summaries and not any(unicodedata.category(ch) in ("Cf", "Cc") for text in summaries for ch in text)
+
+
+def test_a_link_with_a_bidi_override_is_refused(db, actor):
+    inst = start(db, actor)
+    with pytest.raises(EngineError, match="ký tự ẩn"):
+        add_link(db, actor("tt.chuyenvien"), inst.id, "3.3", "https://dichvucong.gov.vn/\u202efdp.exe", "Cổng")
+    assert evidence_rows(db, inst.id) == []
