@@ -201,7 +201,7 @@ def test_a_refusal_takes_as_long_whatever_was_wrong(db, db_url):
         s.execute(update(User).where(User.login == "khtc.chuyenvien").values(active=False))
     client = make_app(db_url, RATELIMIT_ENABLED=False).test_client()
     _refusal_time(client, "khong-ton-tai")  # the dummy hash is made on first use
-    tries = 3
+    tries = 5  # medians: one slow try on a busy machine does not decide
 
     def median(name, org="syt-hue"):
         return statistics.median(_refusal_time(client, name, org) for _ in range(tries))
@@ -237,6 +237,28 @@ def test_a_session_naming_the_user_without_a_version_is_refused(client):
         with client.session_transaction() as session:
             session["_user_id"] = forged
         assert client.get("/").status_code == 302, forged
+
+
+def test_migration_0005_gives_existing_users_session_version_0(tmp_path):
+    from alembic import command
+
+    from engine.db import Database, _alembic_config
+
+    database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    with database.engine.begin() as c:
+        command.upgrade(_alembic_config(c), "0004")
+        c.exec_driver_sql("INSERT INTO organisation(code, name, province) VALUES ('a', 'Sở A', 'Tỉnh A')")
+        c.exec_driver_sql("INSERT INTO unit(org_id, code, name, kind, sort_order) VALUES (1, 'VP', 'Văn phòng', "
+                          "'department', 0)")
+        c.exec_driver_sql("INSERT INTO app_user(org_id, login, full_name, title, email, unit_id, password_hash, active)"
+                          " VALUES (1, 'giamdoc', 'Nguyễn Văn Á', '', '', 1, 'h', 1)")
+    database.migrate()
+    with database.engine.begin() as c:
+        assert c.exec_driver_sql("SELECT login, session_version FROM app_user").fetchall() == [("giamdoc", 0)]
+    service.end_sessions(database, 1)
+    with database.engine.begin() as c:
+        assert c.exec_driver_sql("SELECT session_version FROM app_user").scalar() == 1
+    database.engine.dispose()
 
 
 def _set_cookies(response) -> dict[str, str]:
@@ -344,6 +366,12 @@ def test_ids_out_of_range_are_not_found_not_a_crash(client):
 
 
 def test_control_characters_in_query_and_form_are_refused_or_ignored(client, db, actor):
+    for url in ("/?x=%0d%0aSet-Cookie:a=1", "/plan?year=%0d%0a", "/%0d%0a", "/tasks/%0d%0a", "/instances/1%0d%0a",
+                "/login?next=%0d%0a", "/login?next=%E2%80%A8", "/static/%0d%0a"):  # nobody logged in yet
+        response = client.get(url)
+        assert response.status_code in (200, 302, 404), url
+        assert "Set-Cookie" not in response.headers or "a=1" not in response.headers["Set-Cookie"], url
+        assert "\r" not in response.headers.get("Location", "") and "\n" not in response.headers.get("Location", "")
     login(client, "tt.chuyenvien")
     assert client.get("/plan?year=2027%0d%0aX:1").status_code == 200
     assert client.get("/?x=%0d%0a%00").status_code == 200
