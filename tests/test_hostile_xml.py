@@ -3,8 +3,8 @@
 Every attack in tests/data/hostile/xml (XXE, parameter entities, external DTDs, XInclude …), the same attacks
 re-encoded as UTF-16 and UTF-32, and the big ones generated here (oversized, deeply nested, billion laughs,
 quadratic blow-up) are refused by validate *and* deploy with the same one-line reason, nothing is stored, and
-nothing is fetched from the local HTTP server the files point at. Files written in UTF-16, UTF-32 or Latin-1
-deploy, and their stored XML is UTF-8 text with the diacritics intact.
+nothing is fetched from the local HTTP server the files point at. Files written in UTF-16, UTF-32, Latin-1 or
+windows-1258 deploy, and their stored XML is UTF-8 text with the diacritics intact.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -333,6 +334,33 @@ def test_latin1_file_deploys_and_is_stored_as_utf8(db):
     assert definition.sha256 == hashlib.sha256(data).hexdigest()
 
 
+def to_windows_1258(text: str) -> str:
+    """`text` as windows-1258 writes Vietnamese: the tone of a toned letter as a separate combining mark."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tone = next((m for m in parts if m in tones), "")
+            out.append(unicodedata.normalize("NFC", parts.replace(tone, "")) + tone)
+    return "".join(out)
+
+
+def test_windows_1258_file_deploys_with_its_lanes_recognised(db):
+    """Vietnamese in the legacy Windows code page: the decomposed tones are composed, so the lanes match the
+    role vocabulary and the stored text equals the UTF-8 original."""
+    original = LEGAL.read_text(encoding="utf-8")
+    data = to_windows_1258(original.replace('encoding="UTF-8"', 'encoding="windows-1258"')).encode("cp1258")
+    parsed = deploy.validate_bpmn(data, "legal-1258.bpmn")
+    assert parsed.meta["user_tasks"]["approve"]["role"] == "approver"
+    with db.session() as s:
+        definition, created = deploy.deploy(s, data, "legal-1258.bpmn", "modeller")
+    assert created and definition.bpmn_xml == original
+
+
 @pytest.mark.parametrize("data, reason", [
     (LATIN1.replace("ISO-8859-1", "ISO-8859-99").encode("iso-8859-1"),
      "unknown encoding 'ISO-8859-99' in the XML declaration"),
@@ -358,10 +386,12 @@ def test_unknown_or_wrong_encoding_is_refused_naming_it(db, data, reason):
 
 def test_cli_validate_and_deploy_give_the_same_verdict_for_every_file(tmp_path, db_url, url):
     """`cchc validate` and `cchc deploy` (separate processes) agree on every file: the hostile corpus, its encoded
-    variants and the good files written in UTF-16, UTF-32 and Latin-1."""
+    variants and the good files written in UTF-16, UTF-32, Latin-1 and windows-1258."""
     files: dict[str, bytes] = {f"{case}.bpmn": make(url) for case, (make, _) in CASES.items()}
     files.update({f"legal-{label}.bpmn": legal_in(*spec) for label, spec in UNICODE_FILES.items()})
     files["latin1.bpmn"] = LATIN1.encode("iso-8859-1")
+    legal = LEGAL.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="windows-1258"')
+    files["legal-windows-1258.bpmn"] = to_windows_1258(legal).encode("cp1258")
     files["xml_stylesheet.bpmn"] = hostile("xml_stylesheet.bpmn", url)
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
@@ -381,6 +411,7 @@ def test_cli_validate_and_deploy_give_the_same_verdict_for_every_file(tmp_path, 
         verdict_deploy[name].append(reason)
     assert verdict_validate == verdict_deploy
     good = sorted(name for name, reasons in verdict_validate.items() if not reasons)
-    assert good == sorted(["latin1.bpmn", "xml_stylesheet.bpmn", *(f"legal-{k}.bpmn" for k in UNICODE_FILES)])
+    assert good == sorted(["latin1.bpmn", "xml_stylesheet.bpmn", "legal-windows-1258.bpmn",
+                           *(f"legal-{k}.bpmn" for k in UNICODE_FILES)])
     assert deployed.stdout.count(" deployed (") + deployed.stdout.count(" unchanged (") == len(good)
     assert validated.returncode == deployed.returncode == 1
