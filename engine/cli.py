@@ -158,6 +158,20 @@ def cmd_validate(args) -> int:
     return status
 
 
+def cmd_start(args) -> int:
+    """Start a process for a unit and a year, with the start page's checks; exit 1 with the reason otherwise."""
+    db = _db(args)
+    try:
+        data = json.loads(args.data) if args.data else None
+    except json.JSONDecodeError as exc:
+        raise EngineError(f"--data không phải JSON hợp lệ: {exc}") from None
+    actor = service.organisation_actor(db, args.org, args.as_login)
+    inst = service.start_process(db, actor, args.process, lead_unit=args.unit, period=args.period,
+                                 supporting_units=args.supporting, due_text=args.due, data=data)
+    print(f"Đã khởi tạo #{inst.id}: {inst.title} (trạng thái {inst.status})")
+    return 0
+
+
 def cmd_run_timers(args) -> int:
     db = _db(args)
     if args.once:
@@ -236,6 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check BPMN files; exit 1 with one line per problem")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("start", help="start a process for a unit and a year (the start page's checks)")
+    p.add_argument("process", help="process key, e.g. legal_document_review")
+    p.add_argument("--org", required=True, help="organisation code, e.g. syt-hue")
+    p.add_argument("--unit", required=True, help="lead unit code")
+    p.add_argument("--period", required=True, help="year, e.g. 2027")
+    p.add_argument("--supporting", nargs="*", default=[], metavar="UNIT", help="supporting unit codes")
+    p.add_argument("--due", help="deadline dd/mm/yyyy (default: the process's own)")
+    p.add_argument("--data", help="extra start data as a JSON object")
+    p.add_argument("--as", dest="as_login", help="act as this login (default: the organisation's system actor)")
+    p.set_defaults(func=cmd_start)
     p = sub.add_parser("run-timers", help="fire due timers (a worker loop, or --once for cron)")
     p.add_argument("--once", action="store_true")
     p.add_argument("--interval", type=float, default=30.0)

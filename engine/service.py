@@ -20,6 +20,7 @@ from . import (
     evidence,
     forms,
     instances,
+    manual_start,
     org,
     plans,
     registry,
@@ -137,6 +138,30 @@ def definitions(db: Database) -> list[ProcessDefinition]:
 def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) -> ProcessInstance:
     with db.session() as s:
         return instances.start_instance(s, actor, process_key, **kwargs)
+
+
+def start_process(db: Database, actor: Actor, process_key: str, *, lead_unit: str, period: str,
+                  supporting_units: list[str] | None = None, due_text: str | None = None,
+                  data: dict[str, Any] | None = None) -> ProcessInstance:
+    """Start a process by hand for a unit and a year (the start page and `cchc start`): the period must be a
+    year, the deadline dd/mm/yyyy or empty, supporting units working units of the organisation."""
+    with db.session() as s:
+        return manual_start.start(s, actor, process_key, lead_unit, period, supporting_units or [], due_text, data)
+
+
+def organisation_actor(db: Database, org_code: str, login: str | None = None) -> Actor:
+    """Who acts for an operator's command in organisation `org_code`: the active user `login`, or the
+    organisation's system actor. NotFound for an unknown organisation or login."""
+    with db.read() as s:
+        found = next((o for o in org.organisations(s) if o.code == org_code), None)
+        if found is None:
+            raise NotFound(f"Không có tổ chức '{org_code}'")
+        if login is None:
+            return org.system_actor(found.id)
+        user = org.user_by_login(s, org_code, login)
+        if user is None or not user.active:
+            raise NotFound(f"Không có tài khoản '{login}' trong tổ chức '{org_code}'")
+        return org.actor_for(s, user)
 
 
 def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:

@@ -14,7 +14,7 @@ from typing import Any
 from . import guards
 from .policy import Compiled
 
-MAX_DATA = 4_000_000  # characters and items of the task data code may hand back (about that many bytes of JSON)
+MAX_DATA = guards.MAX_DATA  # characters and items of the task data code may hand back
 
 
 class ScriptFailed(Exception):

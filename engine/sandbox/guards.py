@@ -21,6 +21,7 @@ MAX_SEQUENCE = 1_000_000  # characters of a string, items of a list/tuple/dict b
 MAX_INT_BITS = 64_000  # about 19,000 decimal digits: far beyond any count or amount a process needs
 MAX_ITERATIONS = 1_000_000  # loop and comprehension steps of one evaluation, all loops together
 MAX_FORMAT_WIDTH = 999  # width and precision in an f-string format spec
+MAX_DATA = 4_000_000  # items and characters reachable from one value (task data handed back, lists built)
 
 
 class ScriptRefused(Exception):
@@ -48,9 +49,34 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int)
 
 
+def deep_size(value: Any, limit: int = MAX_DATA) -> int:
+    """Items and characters reachable from `value`, shared parts counted each time they are reached (as str()
+    or a comparison would walk them); the count stops just past `limit`, so this costs at most that."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        total += 1
+        if isinstance(item, (str, bytes)):
+            total += len(item)
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            stack.extend(item.values())
+    return total
+
+
 def _check_repeat(seq: Any, times: Any) -> None:
-    if _is_int(times) and _size(seq) is not None and _size(seq) * max(times, 0) > MAX_SEQUENCE:
-        raise _limit("the repeated sequence", _size(seq) * times, MAX_SEQUENCE)
+    size = _size(seq)
+    if not _is_int(times) or size is None or times <= 0:
+        return
+    if size * times > MAX_SEQUENCE:
+        raise _limit("the repeated sequence", size * times, MAX_SEQUENCE)
+    if isinstance(seq, (list, tuple)):
+        # [x] * n shares x n times: what str() or a comparison of the result walks is n times x.
+        deep = deep_size(seq, MAX_DATA // times + 1) * times
+        if deep > MAX_DATA:
+            raise _limit("the repeated list (counting what it holds)", deep, MAX_DATA)
 
 
 def _check_pow(base: Any, exp: Any) -> None:
@@ -74,8 +100,14 @@ def _check_lshift(left: Any, right: Any) -> None:
 
 def _check_add(left: Any, right: Any) -> None:
     a, b = _size(left), _size(right)
-    if a is not None and b is not None and a + b > MAX_SEQUENCE:
+    if a is None or b is None:
+        return
+    if a + b > MAX_SEQUENCE:
         raise _limit("the joined sequence", a + b, MAX_SEQUENCE)
+    if isinstance(left, (list, tuple)):
+        deep = deep_size(left) + deep_size(right)
+        if deep > MAX_DATA:
+            raise _limit("the joined list (counting what it holds)", deep, MAX_DATA)
 
 
 def _check_mod(left: Any, right: Any) -> None:
@@ -220,7 +252,7 @@ class Budget:
 def _range(*args: int) -> range:
     r = range(*args)
     if len(r) > MAX_ITERATIONS:
-        raise _limit("range()", len(r), MAX_ITERATIONS)
+        raise ScriptLimitExceeded(f"range() of {len(r):,} steps; the limit is {MAX_ITERATIONS:,}")
     return r
 
 

@@ -28,8 +28,8 @@ from . import guards
 
 MAX_SOURCE = 20_000  # characters of one script or expression
 MAX_NODES = 5_000  # syntax nodes of one script or expression
-CHEAP_SOURCE = 4_000  # longer code runs in the worker process, whatever it holds
-CHEAP_OPERATIONS = 64  # calls, operators and subscripts; more run in the worker process
+CHEAP_SOURCE = 2_000  # longer code runs in the worker process, whatever it holds
+CHEAP_OPERATIONS = 32  # calls, operators, comparisons and subscripts; more run in the worker process
 
 # Builtins a script may not name (everything Python has that is not in the safe set): a clear refusal at deploy
 # beats a NameError at run time, and a data field must not be named like them either.
@@ -73,7 +73,6 @@ class Compiled:
     code: CodeType
     mode: str
     cheap: bool
-    mutates: bool  # changes a list or dict in place (so it must run on a copy of the task data)
 
 
 def _where(node: ast.AST) -> str:
@@ -176,6 +175,11 @@ def _constant(node: ast.AST) -> Any:
     """The value of a constant expression, folded through the guards (which refuse bombs); else _UNKNOWN."""
     if isinstance(node, ast.Constant):
         return node.value
+    if isinstance(node, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        items = [_constant(e) for e in node.elts]
+        if any(i is _UNKNOWN for i in items):
+            return _UNKNOWN
+        return items if isinstance(node, ast.List) else tuple(items)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         value = _constant(node.operand)
         if isinstance(value, (int, float)):
@@ -225,38 +229,58 @@ def _static_problems(tree: ast.AST) -> list[str]:
     return problems
 
 
-_NOT_CHEAP_CALLS = frozenset({"range", "sorted", "sort"})  # loops, or worse than linear in the data
-_MUTATING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "reverse", "sort", "update",
-                               "setdefault"})
+# Functions and methods that cost at most linear time in their input and build nothing bigger than it.
+_CHEAP_FUNCTIONS = frozenset({"abs", "all", "any", "bool", "float", "int", "isinstance", "len", "max", "min", "round",
+                              "str", "sum"})
+_COPYING_FUNCTIONS = frozenset({"dict", "list", "tuple"})  # cheap with one argument (a shallow copy)
+_CHEAP_METHODS = frozenset({"count", "endswith", "find", "get", "index", "isdigit", "items", "join", "keys", "lower",
+                            "lstrip", "removeprefix", "removesuffix", "replace", "rstrip", "split", "startswith",
+                            "strip", "upper", "values"})
+_OPERATIONS = (ast.Call, ast.BinOp, ast.AugAssign, ast.Subscript, ast.Compare, ast.JoinedStr)
+_DISPLAYS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+
+
+def _constant_display(node: ast.AST) -> bool:
+    """A list, tuple, set or dict literal of constants only (it cannot share anything it does not own)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, _DISPLAYS):
+        parts = [*node.keys, *node.values] if isinstance(node, ast.Dict) else node.elts
+        return all(p is not None and _constant_display(p) for p in parts)
+    return False
+
+
+def _cheap_call(node: ast.Call) -> bool:
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return False
+    if isinstance(node.func, ast.Name):
+        if node.func.id in _COPYING_FUNCTIONS:
+            return len(node.args) <= 1 and not node.keywords
+        return node.func.id in _CHEAP_FUNCTIONS
+    return isinstance(node.func, ast.Attribute) and node.func.attr in _CHEAP_METHODS
 
 
 def _is_cheap(source: str, tree: ast.AST) -> bool:
-    """Provably cheap: short, no loops or comprehensions, nothing worse than linear in the data, few operations.
-    Every operation is size-guarded and the data is bounded, so such code ends in milliseconds whatever the
-    data; everything else runs in the worker process."""
+    """Provably cheap: short; no loops, comprehensions or sorting; calls only of functions linear in their input;
+    nothing that changes or builds a container from anything but constants, so no value can share (and so
+    multiply) what it holds. Every operation is size-guarded and the task data is bounded, so such code ends in
+    milliseconds whatever the data; everything else runs in the worker process."""
     if len(source) > CHEAP_SOURCE:
         return False
     operations = 0
     for node in ast.walk(tree):
         if isinstance(node, (ast.For, ast.While, ast.comprehension, ast.ListComp, ast.SetComp, ast.DictComp,
-                             ast.GeneratorExp)):
+                             ast.GeneratorExp, ast.Starred, ast.NamedExpr)):
             return False
-        if isinstance(node, ast.Call):
-            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-            if name in _NOT_CHEAP_CALLS:
-                return False
-        if isinstance(node, (ast.Call, ast.BinOp, ast.AugAssign, ast.Subscript)):
+        if isinstance(node, ast.Call) and not _cheap_call(node):
+            return False
+        if isinstance(node, _DISPLAYS) and not _constant_display(node):
+            return False
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, _OPERATIONS):
             operations += 1
     return operations <= CHEAP_OPERATIONS
-
-
-def _mutates(tree: ast.AST) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr in _MUTATING_METHODS:
-            return True
-        if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load):
-            return True
-    return False
 
 
 @lru_cache(maxsize=2048)
@@ -271,13 +295,13 @@ def compile_code(source: str, mode: str = "exec") -> Compiled:
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise UnsafeScript(f"the code has more than {MAX_NODES:,} syntax elements")
     problems = _static_problems(tree)
-    cheap, mutates = _is_cheap(source, tree), _mutates(tree)
+    cheap = _is_cheap(source, tree)
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
     result = compiler(tree, "<bpmn>", policy=_Policy)
     problems = list(dict.fromkeys([*result.errors, *problems]))
     if problems or result.code is None:
         raise UnsafeScript("; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""))
-    return Compiled(result.code, mode, cheap, mutates)
+    return Compiled(result.code, mode, cheap)
 
 
 def check_source(source: str, mode: str = "exec") -> None:

@@ -9,7 +9,6 @@ session or database handle is reachable from it. Data travels as JSON both ways.
 
 from __future__ import annotations
 
-import copy
 import os
 import signal
 import subprocess
@@ -53,10 +52,10 @@ def run(source: str, mode: str, variables: dict[str, Any], limits: Limits = LIMI
     fails or overruns (`limit` set)."""
     compiled = policy.compile_code(source, mode)
     if compiled.cheap:
-        # Code that changes lists or dicts in place works on its own copy: SpiffWorkflow 3.2 shares nested
-        # objects between a task and its parent, so a change would leak into other branches.
-        data = copy.deepcopy(variables) if compiled.mutates else dict(variables)
-        return execution.run(compiled, data)
+        # Cheap code changes no list or dict in place (the policy's rule), so the task data is not copied; the
+        # worker gets its own copy anyway. (SpiffWorkflow 3.2 shares nested objects between a task and its
+        # parent: a change in place would leak into other branches.)
+        return execution.run(compiled, dict(variables))
     return _in_worker(source, mode, variables, limits)
 
 
