@@ -66,7 +66,7 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
             "(Camunda Modeler: 'Executable' checkbox)"])
     process = executable[0]
     quote_iso_timers(tree)
-    problems = _check_expressions(process)
+    problems = _check_expressions(root)
     parser = ProjectParser()
     try:
         parser.add_bpmn_xml(tree, filename=filename)
@@ -84,15 +84,41 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
     return ParsedProcess(process.get("id"), name, spec, subprocess_specs, meta, document.text)
 
 
-def _check_expressions(process: etree._Element) -> list[str]:
+# Every element whose text SpiffWorkflow evaluates as Python (besides timers and scripts, below): (namespace,
+# tag, mode, what the problem calls it). The sandbox checks all code again before it runs, whatever its source.
+_EXPRESSIONS = (
+    (BPMN_NS, "conditionExpression", "eval", "condition"),
+    (BPMN_NS, "condition", "eval", "condition"),
+    (BPMN_NS, "completionCondition", "eval", "completion condition"),
+    (BPMN_NS, "loopCardinality", "eval", "loop cardinality"),
+    (BPMN_NS, "loopCondition", "eval", "loop condition"),
+    (BPMN_NS, "messagePath", "eval", "message expression"),
+    (NS["spiffworkflow"], "preScript", "exec", "preScript"),
+    (NS["spiffworkflow"], "postScript", "exec", "postScript"),
+)
+
+
+def _owner(node: etree._Element) -> etree._Element:
+    """The flow element or flow an expression belongs to (for the problem's wording)."""
+    for parent in node.iterancestors():
+        if parent.get("id") and etree.QName(parent).localname not in (
+                "timerEventDefinition", "conditionalEventDefinition", "multiInstanceLoopCharacteristics",
+                "standardLoopCharacteristics", "extensionElements"):
+            return parent
+    return node
+
+
+def _check_expressions(root: etree._Element) -> list[str]:
+    """Every script, condition and timer expression of the document (all its processes) against the sandbox's
+    allow-list; one problem per refusal."""
     problems = []
-    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
-        cond = flow.find("bpmn:conditionExpression", NS)
-        if cond is not None and (cond.text or "").strip():
-            problems += _check(cond.text.strip(), "eval", f"condition of {element_label(flow)}")
+    for namespace, tag, mode, what in _EXPRESSIONS:
+        for node in root.iter(f"{{{namespace}}}{tag}"):
+            if (node.text or "").strip() or mode == "exec":
+                problems += _check((node.text or "").strip(), mode, f"{what} of {element_label(_owner(node))}")
     for tag in TIMER_TAGS:
-        for node in process.iter(f"{{{BPMN_NS}}}{tag}"):
-            owner = node.getparent().getparent()
+        for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            owner = _owner(node)
             text = (node.text or "").strip()
             if not text:
                 problems.append(f"timer of {element_label(owner)} has an empty {tag}")
@@ -101,14 +127,10 @@ def _check_expressions(process: etree._Element) -> list[str]:
             if not found and text[0] in "'\"":
                 found = _check_timer_literal(text.strip("'\""), tag, owner)
             problems += found
-    for task in process.iter(f"{{{BPMN_NS}}}scriptTask"):
+    for task in root.iter(f"{{{BPMN_NS}}}scriptTask"):
         script = task.find("bpmn:script", NS)
         source = (script.text or "") if script is not None else ""
         problems += _check(source, "exec", f"script of {element_label(task)}")
-    for tag in ("preScript", "postScript"):
-        for node in process.iter(f"{{{NS['spiffworkflow']}}}{tag}"):
-            owner = node.getparent().getparent()
-            problems += _check(node.text or "", "exec", f"{tag} of {element_label(owner)}")
     return problems
 
 

@@ -220,3 +220,23 @@ def _read_memory(pid: int) -> bytes:
             except (OSError, ValueError, OverflowError):
                 continue
     return b"".join(chunks)
+
+
+def test_every_expression_site_of_the_file_is_checked():
+    """Loop cardinalities, completion conditions and the scripts of a second (called) process are checked too."""
+    xml = make_process(next(c for c in CASES if c.id == "import")).decode()
+    task = '<bpmn:userTask id="work" name="Làm việc" camunda:formKey="legal_document_review/start_review"'
+    xml = xml.replace(task + " />", task + ">"
+                      '<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>len(().__class__.__mro__)'
+                      '</bpmn:loopCardinality><bpmn:completionCondition>10**10**10</bpmn:completionCondition>'
+                      '</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>')
+    xml = xml.replace("</bpmn:definitions>", '<bpmn:process id="called" isExecutable="false"><bpmn:scriptTask '
+                      'id="called_script"><bpmn:script>x = vars()</bpmn:script></bpmn:scriptTask></bpmn:process>'
+                      "</bpmn:definitions>")
+    with pytest.raises(ValidationFailed) as caught:
+        deploy.validate_bpmn(xml.encode(), "sites.bpmn")
+    problems = "\n".join(caught.value.problems)
+    assert "script of scriptTask 'hostile_script'" in problems and "import is not allowed" in problems
+    assert "loop cardinality of userTask 'work'" in problems and "attribute '__class__'" in problems
+    assert "completion condition of userTask 'work'" in problems and "the number would have" in problems
+    assert "script of scriptTask 'called_script'" in problems and "name 'vars'" in problems
