@@ -109,3 +109,33 @@ def test_engine_never_imports_flask():
     code = ("import sys, engine.service, engine.cli, engine.worker; "
             "sys.exit(1 if any(m == 'flask' or m.startswith('flask.') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=LEGAL.parents[2]).returncode == 0
+
+
+def test_the_shipped_processes_conditions_and_timers_run_in_process():
+    """What every duty evaluates all the time stays in the server's process (no worker start per decision)."""
+    from lxml import etree
+
+    from engine.sandbox.policy import compile_code
+
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    expressions = []
+    for path in sorted((LEGAL.parents[1]).glob("*/*.bpmn")):
+        root = etree.parse(str(path)).getroot()
+        expressions += [e.text.strip() for e in root.iterfind(".//bpmn:conditionExpression", ns)]
+        expressions += [e.text.strip() for e in root.iterfind(".//bpmn:timeDate", ns)]
+    assert len(expressions) > 30
+    assert [e for e in expressions if not compile_code(e, "eval").cheap] == []
+
+
+def test_code_that_loops_runs_in_the_worker_and_gives_the_same_answer(monkeypatch):
+    from engine.sandbox import runner
+
+    spawned = []
+    real = runner.subprocess.Popen
+    monkeypatch.setattr(runner.subprocess, "Popen", lambda *a, **k: spawned.append(a) or real(*a, **k))
+    data = {"scores": [{"criterion": "1.1", "score": 0.5}, {"criterion": "1.2", "score": 1.25}]}
+    value, _ = runner.run("sum(s['score'] for s in scores)", "eval", data)
+    assert value == 1.75 and len(spawned) == 1
+    _, after = runner.run("total = scores[0]['score'] + scores[1]['score']\nlabel = f'{total:.2f} điểm'", "exec",
+                          data)
+    assert after["label"] == "1.75 điểm" and len(spawned) == 1  # cheap: in-process
