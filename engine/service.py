@@ -343,7 +343,7 @@ def end_sessions(db: Database, user_id: int) -> None:
 
 def can_see_instance(db: Database, actor: Actor, instance_id: int) -> bool:
     """Whether the actor may see the instance at all (a view says 404 otherwise, before any other refusal)."""
-    with db.session() as s:
+    with db.read() as s:
         instance = s.get(ProcessInstance, instance_id)
         return instance is not None and worklist.can_see_instance(s, actor, instance)
 
@@ -352,7 +352,7 @@ def can_see_evidence(db: Database, actor: Actor, evidence_id: int) -> bool:
     """Whether the actor may see the instance a piece of evidence belongs to."""
     from .models import Evidence
 
-    with db.session() as s:
+    with db.read() as s:
         row = s.get(Evidence, evidence_id)
         instance = s.get(ProcessInstance, row.instance_id) if row is not None else None
         return instance is not None and worklist.can_see_instance(s, actor, instance)
