@@ -6,6 +6,8 @@ Matching ignores case and surrounding spaces, but not diacritics ("Don vi chu tr
 
 from __future__ import annotations
 
+import unicodedata
+
 LEAD_UNIT = "lead_unit"
 SUPPORTING_UNIT = "supporting_unit"
 APPROVER = "approver"
@@ -36,4 +38,5 @@ def role_for_lane(lane_name: str | None) -> str | None:
     """The role a lane name stands for, or None when the name is not in the vocabulary."""
     if not lane_name:
         return None
-    return _LOOKUP.get(" ".join(lane_name.split()).casefold())
+    # NFC: an editor on macOS may write "Lãnh đạo" with combining tone marks.
+    return _LOOKUP.get(" ".join(unicodedata.normalize("NFC", lane_name).split()).casefold())

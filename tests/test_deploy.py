@@ -196,3 +196,16 @@ def test_date_timers_as_modellers_write_them(db, actor, fake_clock, written, fir
     with db.session() as s:
         fire = s.scalars(select(Timer.fire_at).where(Timer.instance_id == inst.id)).all()
     assert [f.isoformat() for f in fire] == [fires_at]
+
+
+def test_lane_names_typed_with_combining_tone_marks_are_the_same_roles():
+    """An editor on macOS may save "Lãnh đạo Sở phê duyệt" decomposed (NFD); it names the same lane."""
+    import unicodedata
+
+    text = (Path(__file__).resolve().parent.parent / "processes" / "legal_document_review"
+            / "legal_document_review.bpmn").read_text(encoding="utf-8")
+    for label in ("Đơn vị chủ trì", "Đơn vị phối hợp", "Lãnh đạo Sở phê duyệt"):
+        text = text.replace(f'name="{label}"', f'name="{unicodedata.normalize("NFD", label)}"')
+    assert unicodedata.normalize("NFD", "Lãnh đạo") in text
+    parsed = deploy.validate_bpmn(text.encode("utf-8"), "nfd.bpmn")
+    assert {t["role"] for t in parsed.meta["user_tasks"].values()} == {"lead_unit", "supporting_unit", "approver"}
