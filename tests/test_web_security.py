@@ -141,7 +141,7 @@ def test_five_failures_lock_the_login_even_for_the_right_password(client, app):
     assert locked.status_code == 429
     html = locked.get_data(as_text=True)
     assert "Đăng nhập sai quá nhiều lần" in html and "thử lại sau" in html and 'lang="vi"' in html
-    assert 1 <= int(locked.headers["Retry-After"]) <= 60
+    assert 1 <= int(locked.headers["Retry-After"]) <= 61  # the minute window, rounded up
     right = login(client, "tt.chuyenvien")
     assert right.status_code == 429 and client.get("/").status_code == 302  # not logged in
     app.extensions["cchc_limiter"].reset()
