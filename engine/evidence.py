@@ -352,6 +352,10 @@ def withdraw(session: Session, actor: Actor, evidence_id: int, reason: str = "")
     if row is None or row.org_id != actor.org_id:
         raise NotFound("Không tìm thấy tài liệu kiểm chứng")
     instance = session.get(ProcessInstance, row.instance_id)
+    try:  # who may not see the instance learns nothing, not even that the evidence exists
+        _check_visible(session, actor, instance, criteria_of(instances.load(instance)))
+    except NotFound:
+        raise NotFound("Không tìm thấy tài liệu kiểm chứng") from None
     if not (actor.holds(roles.SUPPORTING_UNIT, row.unit_code) or actor.holds(roles.LEAD_UNIT, row.unit_code)
             or _is_focal(actor, instance)):
         raise Forbidden("Chỉ đơn vị đã cung cấp tài liệu hoặc đơn vị đầu mối được rút tài liệu kiểm chứng")

@@ -174,10 +174,13 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) ->
 
 
 def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> ProcessInstance:
-    """Cancel a running instance: its open work items are closed and its timers disarmed."""
+    """Cancel a running instance (administrators only): its open work items are closed and its timers disarmed.
+    Who may not see the instance gets NotFound, before any other refusal."""
     instance = lock(session, instance_id)
-    if instance.org_id != actor.org_id:
+    if not worklist.can_see_instance(session, actor, instance):
         raise NotFound("Không tìm thấy hồ sơ quy trình")
+    if not actor.has_role(roles.ADMIN):
+        raise Forbidden("Chỉ quản trị hệ thống được hủy quy trình")
     if instance.status != "running":
         raise Conflict("Quy trình không còn đang chạy")
     workflow = load(instance)

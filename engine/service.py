@@ -333,26 +333,9 @@ def working_units(db: Database, org_id: int) -> dict[str, str]:
         return org.working_units(s, org_id)
 
 
-# --- Login sessions and what one may see, for the web ------------------------------------------------------------
+# --- Login sessions -------------------------------------------------------------------------------------------------
 
 def end_sessions(db: Database, user_id: int) -> None:
     """Log the user out everywhere: the login sessions issued so far are no longer accepted."""
     with db.session() as s:
         org.end_sessions(s, user_id)
-
-
-def can_see_instance(db: Database, actor: Actor, instance_id: int) -> bool:
-    """Whether the actor may see the instance at all (a view says 404 otherwise, before any other refusal)."""
-    with db.read() as s:
-        instance = s.get(ProcessInstance, instance_id)
-        return instance is not None and worklist.can_see_instance(s, actor, instance)
-
-
-def can_see_evidence(db: Database, actor: Actor, evidence_id: int) -> bool:
-    """Whether the actor may see the instance a piece of evidence belongs to."""
-    from .models import Evidence
-
-    with db.read() as s:
-        row = s.get(Evidence, evidence_id)
-        instance = s.get(ProcessInstance, row.instance_id) if row is not None else None
-        return instance is not None and worklist.can_see_instance(s, actor, instance)

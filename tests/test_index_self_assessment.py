@@ -435,6 +435,14 @@ def test_other_organisations_cannot_reach_the_evidence(db, actor):
             evidence.withdraw(s, stranger, row.id)
 
 
+def test_a_unit_with_no_part_in_the_assessment_cannot_tell_its_evidence_exists(db, actor):
+    inst = start(db, actor)
+    row = add_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "a.pdf", PDF)
+    outsider = actor("bvtinh.chuyenvien")
+    with db.session() as s, pytest.raises(NotFound):
+        evidence.withdraw(s, outsider, row.id)
+
+
 def test_focal_unit_may_add_to_any_criterion_and_withdrawals_leave_coverage(db, actor):
     inst = start(db, actor)
     vp, tt, khtc = actor("vp.chuyenvien"), actor("tt.chuyenvien"), actor("khtc.chuyenvien")

@@ -226,6 +226,18 @@ def test_cancel_closes_items_and_disarms_timers(db, actor):
         service.cancel_instance(db, actor("admin"), inst.id, "lần nữa")
 
 
+def test_only_an_admin_cancels_and_who_may_not_see_the_instance_learns_nothing(db, actor):
+    inst = start_review(db, actor, supporting=("KHTC",))
+    with pytest.raises(Forbidden):  # the lead unit sees it, but cancelling is the administrator's
+        service.cancel_instance(db, actor("tt.chuyenvien"), inst.id, "")
+    with pytest.raises(NotFound):  # a unit with no part in it: as if it did not exist
+        service.cancel_instance(db, actor("nvy.chuyenvien"), inst.id, "")
+    with pytest.raises(NotFound):  # another Sở's administrator
+        service.cancel_instance(db, actor("admin", org="syt-quang-ngai"), inst.id, "")
+    with db.read() as s:
+        assert s.get(ProcessInstance, inst.id).status == "running"
+
+
 def test_only_the_lead_unit_or_an_admin_starts_a_duty(db, actor):
     with pytest.raises(Forbidden):
         service.start_instance(db, actor("nvd.chuyenvien"), "legal_document_review", lead_unit="TTRA",

@@ -208,3 +208,30 @@ def test_the_same_event_twice_the_same_day_is_a_clear_conflict(client, db, fake_
     assert flashes(next_day.get_data(as_text=True), "success") == [
         "Đã khởi tạo: Cập nhật, công khai TTHC ngày 02/12/2026"]
     assert ("HUE-TTHC-05", "VP", "02/12/2026") in instances(db)
+
+
+def test_the_start_page_and_the_command_line_give_the_same_refusals(client, db, db_url):
+    """One rule in the engine (engine.manual_start): the page and `cchc start` refuse the same input alike."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    login_ok(client, "tt.chuyenvien")
+    cases = [({"period": "Q1/2026"}, "Kỳ phải là năm, ví dụ 2026"),
+             ({"due_date": "31/02/2027"}, "Hạn không hợp lệ (nhập dd/mm/yyyy)"),
+             ({"lead_unit": "KHTC"}, "Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì"),
+             ({"supporting_units": "XYZ"}, "Đơn vị phối hợp không hợp lệ: XYZ")]
+    cchc = str(Path(sys.executable).parent / "cchc")
+    for change, message in cases:
+        form = {"process_key": "legal_document_review", "lead_unit": "TTRA", "period": "2027", "due_date": "",
+                "supporting_units": "KHTC", **change}
+        page = client.post("/start", data={"csrf_token": token(client.get("/start").get_data(as_text=True)),
+                                           **form})
+        assert page.status_code == 400 and message in page.get_data(as_text=True), message
+        args = ["start", form["process_key"], "--org", "syt-hue", "--as", "tt.chuyenvien", "--unit",
+                form["lead_unit"], "--period", form["period"], "--supporting", form["supporting_units"]]
+        if form["due_date"]:
+            args += ["--due", form["due_date"]]
+        done = subprocess.run([cchc, "--database-url", db_url, *args], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and message in done.stderr, (message, done.stderr)
+    assert [i for i in instances(db) if i[0] == "legal_document_review"] == []
