@@ -172,6 +172,18 @@ def test_failures_from_one_address_are_throttled_across_logins(db_url):
     assert login(elsewhere, "tt.chuyenvien").status_code == 302
 
 
+def test_behind_a_reverse_proxy_the_address_is_the_forwarded_one(db_url):
+    """With CCHC_PROXY_HOPS=1 the throttle counts the client the proxy names, not the proxy (one address for all)."""
+    for hops, other_client_status in ((0, 429), (1, 302)):
+        app = make_app(db_url, CCHC_LOGIN_LIMITS_PER_ADDRESS="3 per minute", CCHC_PROXY_HOPS=hops)
+        attacker, colleague = app.test_client(), app.test_client()
+        attacker.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+        colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.9"
+        for name in ("khong-co-1", "khong-co-2", "khong-co-3"):
+            assert login(attacker, name, "sai").status_code == 401
+        assert login(colleague, "tt.chuyenvien").status_code == other_client_status
+
+
 def test_the_default_limits_and_turning_them_off(db_url):
     app = make_app(db_url)
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, render_template
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import clock, service
 from engine.db import Database
@@ -35,7 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; config keys: DATABASE_URL, SECRET_KEY, WTF_CSRF_ENABLED, TESTING;
     CCHC_SECURE_COOKIES (default: the environment variable of that name is "1") for a site served over HTTPS
     only: Secure cookies and Strict-Transport-Security; RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI,
-    CCHC_LOGIN_LIMITS_PER_LOGIN, CCHC_LOGIN_LIMITS_PER_ADDRESS for login throttling (web.auth.init_throttle)."""
+    CCHC_LOGIN_LIMITS_PER_LOGIN, CCHC_LOGIN_LIMITS_PER_ADDRESS for login throttling (web.auth.init_throttle);
+    CCHC_PROXY_HOPS (default: the environment variable of that name, else 0): how many reverse proxies in front
+    of the app set X-Forwarded-For/-Proto, so the throttle sees the client's address, not the proxy's."""
     app = Flask(__name__)
     app.jinja_env.add_extension("jinja2.ext.do")
     config = dict(config or {})
@@ -48,6 +51,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config)
+    hops = int(app.config.get("CCHC_PROXY_HOPS", os.environ.get("CCHC_PROXY_HOPS", "0")) or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    # A shared limiter store (redis…) that is down must not stop logins: count in memory meanwhile.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     secure = security.secure_cookies_wanted(app.config)
     app.config.update(CCHC_SECURE_COOKIES=secure, SESSION_COOKIE_SECURE=secure, REMEMBER_COOKIE_SECURE=secure)
     db = Database(app.config.get("DATABASE_URL"))
