@@ -421,3 +421,30 @@ def test_a_header_value_error_anywhere_is_a_400(db_url):
     assert refused.status_code == 400 and "Set-Cookie" not in refused.headers
     assert "Yêu cầu không hợp lệ" in refused.get_data(as_text=True)
     assert client.get("/_bug").status_code == 500  # not every ValueError is the client's fault
+
+
+def test_the_database_secret_key_and_their_folder_are_private(tmp_path, monkeypatch):
+    """Password hashes, evidence files and the session key are readable by the server's account only."""
+    import os
+    import stat
+
+    from engine.db import Database
+
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("CCHC_INSTANCE_DIR", str(folder))
+    monkeypatch.delenv("CCHC_SECRET_KEY", raising=False)
+    previous = os.umask(0o022)  # the usual default: files 0644, folders 0755
+    try:
+        app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'cchc.db'}", "TESTING": True})
+        app.extensions["cchc_db"].engine.dispose()
+        Database(f"sqlite:///{tmp_path / 'other' / 'x.db'}").engine.dispose()
+    finally:
+        os.umask(previous)
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(folder) == 0o700 and mode(folder / "secret_key") == 0o600
+    assert mode(folder / "cchc.db") == 0o600
+    assert mode(tmp_path / "other") == 0o700 and mode(tmp_path / "other" / "x.db") == 0o600
+    for extra in folder.glob("cchc.db-*"):
+        assert mode(extra) == 0o600, extra

@@ -26,9 +26,10 @@ def _secret_key(instance_dir: Path) -> str:
         return os.environ["CCHC_SECRET_KEY"]
     path = instance_dir / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Created 0600 from the first byte: write_text() then chmod() would leave it readable for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
