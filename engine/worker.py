@@ -36,16 +36,18 @@ def fire_due_timers(db: Database, now: datetime | None = None, limit: int = 1000
                 instances.audit_timers(session, instance, fired)
                 instances.save(session, instance, workflow)
                 done += 1
-        except Exception:
+        except Exception as exc:
             log.exception("timer run failed for instance %s", instance_id)
             if instance_id is None:
                 raise
-
+            # The reason (a script stopped by the sandbox, say) goes into the history, where the unit sees it.
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
             with db.session() as session:
                 session.execute(text("UPDATE process_instance SET next_timer_at = :t WHERE id = :id"),
                                 {"t": now_db + RETRY_AFTER_ERROR, "id": instance_id})
                 audit.record(session, "error", "system", instance_id=instance_id,
-                             summary="Lỗi khi chạy bộ hẹn giờ; sẽ thử lại sau")
+                             summary=f"Lỗi khi chạy bộ hẹn giờ; sẽ thử lại sau {RETRY_AFTER_ERROR.seconds // 60} "
+                                     f"phút: {reason}")
     return done
 
 

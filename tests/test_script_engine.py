@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -76,8 +78,14 @@ def test_a_condition_that_calls_the_os_is_refused_at_deploy():
     assert any("name '__import__' is not allowed" in p for p in caught.value.problems)
 
 
-def test_a_script_failing_at_run_time_loses_nothing(db, actor):
-    """A deployable script that fails while running gives a clear error and leaves the instance unchanged."""
+@pytest.mark.parametrize(("script", "reason"), [
+    ("report_status = 1 / 0", "division by zero"),
+    ("x = [str(i) for i in range(500000)]\nfor i in range(500):\n    y = str(x)", "of CPU time"),
+    ("report_status = 'issued' * (return_count + 10**9)", "the repeated sequence would have"),
+])
+def test_a_script_failing_at_run_time_loses_nothing(db, actor, script, reason):
+    """A deployable script that fails or is stopped while running, when a user completes the step before it,
+    gives a clear error and leaves the instance and the user's task unchanged."""
     from sqlalchemy import select
 
     from engine import service
@@ -85,7 +93,7 @@ def test_a_script_failing_at_run_time_loses_nothing(db, actor):
     from engine.models import ProcessInstance, WorkItem
     from tests.helpers import REPORT, complete, open_item, start_review
 
-    xml = LEGAL.read_text(encoding="utf-8").replace('report_status = "issued"', "report_status = 1 / 0")
+    xml = LEGAL.read_text(encoding="utf-8").replace('report_status = "issued"', escape(script))
     with db.session() as s:
         deploy.deploy(s, xml.encode(), "legal.bpmn", "modeller")
     inst = start_review(db, actor, supporting=())
@@ -95,7 +103,7 @@ def test_a_script_failing_at_run_time_loses_nothing(db, actor):
     item = open_item(db, gd, "approve", inst.id)
     with db.session() as s:
         before = s.get(ProcessInstance, inst.id).state
-    with pytest.raises(EngineError, match="division by zero"):
+    with pytest.raises(EngineError, match=re.escape(reason)):
         service.complete_task(db, gd, item.task_id, {"decision": "approve"})
     with db.session() as s:
         assert s.get(ProcessInstance, inst.id).state == before
@@ -139,3 +147,38 @@ def test_code_that_loops_runs_in_the_worker_and_gives_the_same_answer(monkeypatc
     _, after = runner.run("total = scores[0]['score'] + scores[1]['score']\nlabel = f'{total:.2f} điểm'", "exec",
                           data)
     assert after["label"] == "1.75 điểm" and len(spawned) == 1  # cheap: in-process
+
+
+def test_a_timer_driven_script_stopped_by_the_sandbox_is_retried_later_and_others_run(db, actor, fake_clock):
+    """The worker records why, tries that instance again 15 minutes later, and fires the other instances' timers
+    in the same round."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from engine import clock, service
+    from engine.models import AuditEvent, ProcessInstance
+    from tests.helpers import start_review
+
+    # Started before the bomb's version is deployed, so it keeps the healthy version; due the same day.
+    healthy = service.start_instance(db, actor("tt.chuyenvien"), "legal_document_review", lead_unit="TTRA",
+                                     period="2027", due_at=datetime(2027, 1, 15, tzinfo=clock.VN_TZ))
+    xml = LEGAL.read_text(encoding="utf-8").replace(
+        "reminder_sent = True", escape("x = [str(i) for i in range(500000)]\nfor i in range(500):\n    y = str(x)"))
+    with db.session() as s:
+        deploy.deploy(s, xml.encode(), "legal.bpmn", "modeller")
+    bomb = start_review(db, actor, period="2026", supporting=())
+    with db.read() as s:
+        state_before = s.get(ProcessInstance, bomb.id).state
+        reminders = [s.get(ProcessInstance, i).next_timer_at for i in (healthy.id, bomb.id)]
+    fake_clock.set(clock.from_db(max(reminders)) + timedelta(minutes=1))
+    assert service.fire_due_timers(db) == 1  # the healthy one; the bomb's run was stopped
+    with db.read() as s:
+        row = s.get(ProcessInstance, bomb.id)
+        assert row.state == state_before
+        assert clock.from_db(row.next_timer_at) == clock.now() + timedelta(minutes=15)
+        error = s.scalar(select(AuditEvent.summary).where(AuditEvent.instance_id == bomb.id,
+                                                          AuditEvent.kind == "error"))
+        assert "sẽ thử lại sau 15 phút" in error and "of CPU time" in error
+        assert s.scalar(select(AuditEvent.id).where(AuditEvent.instance_id == healthy.id,
+                                                    AuditEvent.kind == "timer_fired")) is not None
