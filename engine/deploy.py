@@ -72,9 +72,13 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
         parser.add_bpmn_xml(tree, filename=filename)
         spec = parser.get_spec(process.get("id"))
         subprocess_specs = parser.get_subprocess_specs(process.get("id"))
-    except (ValidationException, SpiffWorkflowException) as exc:
+    except (ValidationException, SpiffWorkflowException, RecursionError) as exc:
         where = f" at {exc.tag} '{exc.id}'" if getattr(exc, "id", "") else ""
-        raise ValidationFailed(problems + [f"{filename}: {str(exc).splitlines()[0]}{where}"]) from None
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "recursion" in reason.lower():  # SpiffWorkflow walks a chain of steps recursively
+            reason = ("the process chains too many steps one after another for the engine (a few hundred at "
+                      "most); group them into subprocesses")
+        raise ValidationFailed(problems + [f"{filename}: {reason}{where}"]) from None
     meta = _describe(process, spec)
     problems += _check_user_tasks(process, meta, forms_dir)
     problems += _check_properties(meta["properties"])

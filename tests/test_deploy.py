@@ -209,3 +209,17 @@ def test_lane_names_typed_with_combining_tone_marks_are_the_same_roles():
     assert unicodedata.normalize("NFD", "Lãnh đạo") in text
     parsed = deploy.validate_bpmn(text.encode("utf-8"), "nfd.bpmn")
     assert {t["role"] for t in parsed.meta["user_tasks"].values()} == {"lead_unit", "supporting_unit", "approver"}
+
+
+def test_a_chain_too_long_for_the_engine_is_refused_with_a_reason_not_a_recursion_error():
+    n = 600
+    steps = "".join(f'<bpmn:task id="t{i}"/>' for i in range(n))
+    flows = "".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="t{i}" targetRef="t{i + 1}"/>' for i in range(n - 1))
+    xml = ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">'
+           '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>'
+           f'<bpmn:sequenceFlow id="fs" sourceRef="s" targetRef="t0"/>{steps}{flows}</bpmn:process>'
+           '</bpmn:definitions>')
+    with pytest.raises(ValidationFailed) as caught:
+        deploy.validate_bpmn(xml.encode(), "chain.bpmn")
+    assert caught.value.problems == [caught.value.problems[0]]
+    assert "chains too many steps" in caught.value.problems[0] and "Recursion" not in caught.value.problems[0]
