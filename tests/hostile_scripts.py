@@ -138,7 +138,7 @@ CASES: list[Case] = [
     _s("method-of-wrong-type", "script", "x = supporting_units.get('a')", "'list.get' is not available"),
     _s("attribute-of-a-type", "script", "x = str.join(',', ['a'])", "'type.join' is not available"),
     _s("non-data-result", "script", "x = map(str, supporting_units)", "not task data"),
-    _s("circular-result", "script", "x = []\nx.append(x)", "task data limit"),
+    _s("circular-result", "script", "x = []\nx.append(x)", "contains itself"),
     _s("assert-false", "script", "assert return_count > 99, 'cố ý dừng'", "AssertionError: cố ý dừng"),
 ]
 

@@ -125,13 +125,14 @@ class _Browser:
 
 @pytest.fixture
 def served(app):
-    import waitress.server
+    """The app on a threaded HTTP server (a thread per request, as waitress serves it in production)."""
+    from werkzeug.serving import make_server
 
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
     thread.join(5)
 
 

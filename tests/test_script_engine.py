@@ -182,3 +182,16 @@ def test_a_timer_driven_script_stopped_by_the_sandbox_is_retried_later_and_other
         assert "sẽ thử lại sau 15 phút" in error and "of CPU time" in error
         assert s.scalar(select(AuditEvent.id).where(AuditEvent.instance_id == healthy.id,
                                                     AuditEvent.kind == "timer_fired")) is not None
+
+
+def test_joining_lists_in_cheap_code_is_redone_in_the_worker(monkeypatch):
+    """`a + b` looks cheap, but on lists its size check walks what they hold: the worker does the run."""
+    from engine.sandbox import runner
+
+    spawned = []
+    real = runner.subprocess.Popen
+    monkeypatch.setattr(runner.subprocess, "Popen", lambda *a, **k: spawned.append(a) or real(*a, **k))
+    _, after = runner.run("n = n + 1\nlog = log + [n]", "exec", {"n": 1, "log": [1]})
+    assert after == {"n": 2, "log": [1, 2]} and len(spawned) == 1
+    _, after = runner.run("n = n + 1\nlabel = 'kỳ ' + str(n)", "exec", {"n": 1})
+    assert after == {"n": 2, "label": "kỳ 2"} and len(spawned) == 1

@@ -44,35 +44,45 @@ def describe(exc: BaseException) -> ScriptFailed:
 
 
 def check_data(value: Any, what: str = "the result") -> None:
-    """Raise ScriptFailed unless `value` is task data (JSON values, dates) of bounded size."""
+    """Raise ScriptFailed unless `value` is task data (JSON values, dates) of bounded size and without cycles."""
     budget = MAX_DATA
-    stack = [value]
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    path: set[int] = set()  # the containers we are inside of: meeting one again is a cycle
     while stack:
-        item = stack.pop()
+        item, leaving = stack.pop()
+        if leaving:
+            path.discard(id(item))
+            continue
         budget -= 1
         if isinstance(item, str):
             budget -= len(item)
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            for key, inner in item.items():
-                if not isinstance(key, (str, int)):
-                    raise ScriptFailed(f"{what} has a dictionary key of type '{type(key).__name__}'; task data "
+        elif isinstance(item, (list, tuple, dict)):
+            if id(item) in path:
+                raise ScriptFailed(f"{what} contains itself, which task data cannot")
+            if isinstance(item, dict):
+                bad = next((k for k in item if not isinstance(k, (str, int))), None)
+                if bad is not None:
+                    raise ScriptFailed(f"{what} has a dictionary key of type '{type(bad).__name__}'; task data "
                                        "keys are text")
-                stack.append(inner)
+            path.add(id(item))
+            stack.append((item, True))
+            stack.extend((inner, False) for inner in (item.values() if isinstance(item, dict) else item))
         elif item is not None and not isinstance(item, (bool, int, float, date)):
             raise ScriptFailed(f"{what} holds a '{type(item).__name__}' value, which is not task data")
         if budget < 0:
             raise ScriptFailed(f"{what} is larger than the task data limit ({MAX_DATA:,} characters)", limit=True)
 
 
-def run(compiled: Compiled, variables: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+def run(compiled: Compiled, variables: dict[str, Any], in_process: bool = False) -> tuple[Any, dict[str, Any]]:
     """Run `compiled` with `variables` as its task data: (value of an expression or None, the variables after
-    a script). Raises ScriptFailed."""
-    restricted = guards.restricted_globals()
+    a script). Raises ScriptFailed; in the server's process (`in_process`), guards.NotCheapHere when the run
+    must be redone in the worker."""
+    restricted = guards.restricted_globals(in_process=in_process)
     namespace = {**variables, **restricted}  # the guards win over data of the same name
     try:
         value = eval(compiled.code, namespace)  # noqa: S307 - restricted bytecode, guarded globals
+    except guards.NotCheapHere:
+        raise
     except Exception as exc:  # the code's own error, or a guard's refusal
         raise describe(exc) from None
     if compiled.mode == "eval":
@@ -81,7 +91,8 @@ def run(compiled: Compiled, variables: dict[str, Any]) -> tuple[Any, dict[str, A
     after = {k: v for k, v in namespace.items()
              if not (k in restricted and v is restricted[k]) and not callable(v)}
     for key, item in after.items():
-        check_data(item, f"variable '{key}'")
+        if not (key in variables and variables[key] is item):  # what the script left alone is task data already
+            check_data(item, f"variable '{key}'")
     return None, after
 
 

@@ -32,6 +32,12 @@ class ScriptLimitExceeded(ScriptRefused):
     """The code asked for more than a limit allows (size, steps, time, memory)."""
 
 
+class NotCheapHere(Exception):
+    """Raised in the server's process when an operation turns out to cost more than constant time on its data
+    (joining or repeating lists must walk what they hold): the run is redone in the worker process. Cheap code
+    changes nothing in place, so starting over is safe."""
+
+
 def _limit(what: str, size: int, limit: int) -> ScriptLimitExceeded:
     return ScriptLimitExceeded(f"{what} would have {size:,} {'bits' if 'number' in what else 'items'}; "
                                f"the limit is {limit:,}")
@@ -136,11 +142,24 @@ def binop(op: str, left: Any, right: Any) -> Any:
     return function(left, right)
 
 
-def inplacevar(op: str, left: Any, right: Any) -> Any:
+def binop_in_process(op: str, left: Any, right: Any) -> Any:
+    """binop() for the server's process: + and * of lists or tuples go to the worker (their size check walks
+    everything they hold)."""
+    if op in ("Add", "Mult") and (isinstance(left, (list, tuple)) or isinstance(right, (list, tuple))):
+        raise NotCheapHere(op)
+    function, check = _BINOPS[op]
+    if check is not None:
+        check(left, right)
+    return function(left, right)
+
+
+def _inplace(operate: Callable[[str, Any, Any], Any]) -> Callable[[str, Any, Any], Any]:
     """`x op= y` on a name: the same checks as the binary operator."""
-    if op not in _INPLACE:
-        raise ScriptRefused(f"operator '{op}' is not allowed in BPMN scripts")
-    return binop(_INPLACE[op], left, right)
+    def call(op: str, left: Any, right: Any) -> Any:
+        if op not in _INPLACE:
+            raise ScriptRefused(f"operator '{op}' is not allowed in BPMN scripts")
+        return operate(_INPLACE[op], left, right)
+    return call
 
 
 # --- Attributes: only these methods of these exact types -------------------------------------------------------
@@ -181,7 +200,10 @@ def _replace(text: str) -> Callable[..., str]:
 def _join(separator: str) -> Callable[[Iterable[Any]], str]:
     def call(parts: Iterable[Any]) -> str:
         items = list(parts)
-        size = sum(len(p) for p in items if isinstance(p, str)) + len(separator) * max(len(items) - 1, 0)
+        try:
+            size = sum(map(len, items)) + len(separator) * max(len(items) - 1, 0)
+        except TypeError:  # an item without a length: join() itself says what is wrong
+            size = 0
         if size > MAX_SEQUENCE:
             raise _limit("the joined text", size, MAX_SEQUENCE)
         return separator.join(items)
@@ -283,15 +305,16 @@ def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
 
-def restricted_globals(budget: Budget | None = None) -> dict[str, Any]:
+def restricted_globals(budget: Budget | None = None, in_process: bool = False) -> dict[str, Any]:
     """Fresh globals for one evaluation of compiled BPMN code: the guards, the safe functions and its own loop
-    budget; no real builtins."""
+    budget; no real builtins. `in_process`: the server's process, where costly operations go to the worker."""
     getiter = (budget or Budget()).getiter
+    operate = binop_in_process if in_process else binop
     return {
         "__builtins__": {"True": True, "False": False, "None": None},
         "__name__": "bpmn_script",
         "_getattr_": getattr_, "_getitem_": getitem, "_getiter_": getiter, "_write_": write,
-        "_inplacevar_": inplacevar, "_binop_": binop, "_apply_": _apply,
+        "_inplacevar_": _inplace(operate), "_binop_": operate, "_apply_": _apply,
         "_unpack_sequence_": guarded_unpack_sequence, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         **SAFE_FUNCTIONS,
     }

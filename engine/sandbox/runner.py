@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import execution, policy
+from . import execution, guards, policy
 from .execution import ScriptFailed
 
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `engine` package
@@ -55,7 +55,10 @@ def run(source: str, mode: str, variables: dict[str, Any], limits: Limits = LIMI
         # Cheap code changes no list or dict in place (the policy's rule), so the task data is not copied; the
         # worker gets its own copy anyway. (SpiffWorkflow 3.2 shares nested objects between a task and its
         # parent: a change in place would leak into other branches.)
-        return execution.run(compiled, dict(variables))
+        try:
+            return execution.run(compiled, dict(variables), in_process=True)
+        except guards.NotCheapHere:
+            pass  # an operation that must walk its data: the worker does the whole run again
     return _in_worker(source, mode, variables, limits)
 
 
