@@ -57,14 +57,14 @@ class SafeScriptEngine(PythonScriptEngine):
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except (ScriptFailed, UnsafeScript, SyntaxError) as exc:
-            raise WorkflowTaskException(f"{_element(task)}: expression '{_short(expression)}' stopped: {exc}",
-                                        task=task, exception=exc) from None
+            raise WorkflowTaskException(f"bước {_element(task)}: biểu thức '{_short(expression)}' bị dừng "
+                                        f"({exc})", task=task, exception=exc) from None
 
     def execute(self, task, script, external_context=None):
         try:
             return self.environment.execute(script, task.data, external_context or {})
         except (ScriptFailed, UnsafeScript, SyntaxError) as exc:
-            raise WorkflowTaskException(f"{_element(task)}: script stopped: {exc}", task=task,
+            raise WorkflowTaskException(f"bước {_element(task)}: kịch bản bị dừng ({exc})", task=task,
                                         exception=exc) from None
 
 
