@@ -8,11 +8,11 @@ from functools import cache
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import roles
 from .errors import EngineError
 from .models import Organisation, RoleGrant, Unit, User
+from .passwords import check_password_hash, generate_password_hash
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from . import audit, clock, registry, roles
 from .errors import NotFound
 from .models import Organisation, Plan, RoleGrant, Unit, User
+from .passwords import generate_password_hash
 
 DEMO_PASSWORD = "demo@2026"
 
