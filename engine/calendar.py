@@ -15,7 +15,9 @@ from pathlib import Path
 import holidays
 import yaml
 
-CONFIG_FILE = Path(__file__).resolve().parent.parent / "processes" / "calendar.yaml"
+from .config import PROCESSES_DIR
+
+CONFIG_FILE = PROCESSES_DIR / "calendar.yaml"
 
 
 @lru_cache(maxsize=64)

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import yaml_lines
+from . import config, yaml_lines
 from .errors import ValidationFailed
 from .registry import FUNCTIONS
 
-DEFAULT_CRITERIA = Path(__file__).resolve().parent.parent / "processes" / "index_self_assessment" / "criteria.yaml"
+DEFAULT_CRITERIA = config.PROCESSES_DIR / "index_self_assessment" / "criteria.yaml"
 SCORE_STEP = 0.25
 _LINE = yaml_lines.LINE
 _CODE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")

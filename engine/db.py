@@ -1,31 +1,54 @@
-"""Database connection: SQLite file by default, PostgreSQL when DATABASE_URL says so."""
+"""Database connection (an SQLite file, or PostgreSQL to scale out; the URL comes from engine.config.Settings),
+its schema's state, and the one place the schema is upgraded (`Database.migrate`, run by `cchc init-db`)."""
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .errors import EngineError
 from .models import Base
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-DEFAULT_SQLITE = Path(os.environ.get("CCHC_INSTANCE_DIR", "instance")) / "cchc.db"
+# pg_advisory_xact_lock key of schema upgrades ("cchcflow" as a number): one upgrade at a time per server.
+MIGRATION_LOCK = int.from_bytes(b"cchcflow", "big") & (2**63 - 1)
+
+INIT_HINT = 'chạy "cchc init-db" (hoặc "cchc load-demo" để có dữ liệu mẫu)'
 
 
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+class SchemaNotReady(EngineError):
+    """The database has no cchc schema, or not the revision this code needs; the message is one line saying
+    which database, what is wrong and the command that fixes it. `state` is "missing" (no schema at all),
+    "behind" (an older revision: init-db upgrades it), "unknown" (a revision this code does not have, e.g. from
+    a newer release) or "unreachable" (the database could not be opened)."""
+
+    def __init__(self, message: str, state: str):
+        super().__init__(message)
+        self.state = state
 
 
-def make_engine(url: str | None = None) -> Engine:
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: a password in it is masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def make_engine(url: str) -> Engine:
     """Create an SQLAlchemy engine; SQLite gets WAL, a busy timeout and foreign keys."""
-    url = url or database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         _private_file(Path(url.removeprefix("sqlite:///")))
     for prefix in ("postgresql://", "postgres://"):
@@ -75,34 +98,89 @@ def _alembic_config(connection=None) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
+def _revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """(the newest revisions, every revision) of engine/migrations."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return frozenset(script.get_heads()), frozenset(r.revision for r in script.walk_revisions())
+
+
 class Database:
     """An engine plus a session factory; `session()` is a unit of work that commits or rolls back."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str):
+        self.url = url
         self.engine = make_engine(url)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self._read_factory = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
                                           expire_on_commit=False)
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
+    @property
+    def in_memory(self) -> bool:
+        """An SQLite database in this process's memory: nobody else can have created its schema."""
+        return self.engine.dialect.name == "sqlite" and self.engine.url.database in (None, "", ":memory:")
+
+    def schema_revisions(self) -> tuple[str, ...]:
+        """The Alembic revisions the database is at; empty when it has no cchc schema (no alembic_version)."""
+        with self.engine.execution_options(**{READ_ONLY: True}).connect() as connection:  # no write lock
+            return tuple(MigrationContext.configure(connection).get_current_heads())
+
+    def check_schema(self) -> None:
+        """Return if the schema is at the newest revision, else raise SchemaNotReady (also when the database
+        cannot be opened). Nothing is changed: only `migrate` (cchc init-db) upgrades."""
+        where = shown_url(self.url)
+        try:
+            current = set(self.schema_revisions())
+        except SQLAlchemyError as exc:
+            reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise SchemaNotReady(f"Không mở được cơ sở dữ liệu ({where}): {reason}", "unreachable") from None
+        heads, known = _revisions()
+        if current == heads:
+            return
+        if not current:
+            raise SchemaNotReady(f"Cơ sở dữ liệu chưa được khởi tạo ({where}): {INIT_HINT}.", "missing")
+        at, needed = ", ".join(sorted(current)), ", ".join(sorted(heads))
+        if current <= known:
+            raise SchemaNotReady(f"Cơ sở dữ liệu ({where}) đang ở phiên bản {at}, phần mềm cần {needed}: "
+                                 'chạy "cchc init-db" để nâng cấp.', "behind")
+        raise SchemaNotReady(f"Cơ sở dữ liệu ({where}) ở phiên bản {at} mà phiên bản cchc-flow này không biết "
+                             f"(cần {needed}): dùng bản cchc-flow đã nâng cấp cơ sở dữ liệu này.", "unknown")
+
+    def migrate(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Bring the schema to the newest Alembic revision (creates it on an empty database); the revisions
+        (before, after), read inside the upgrade's transaction, so a run that waited for another finds nothing
+        left to do. Only `cchc init-db` and `cchc load-demo` call it: the web app and the other commands check the
+        schema and refuse instead, so an upgrade happens when an operator asks for it, not as a side effect of
+        starting a web worker."""
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as connection:
-                command.upgrade(_alembic_config(connection), "head")
-            return
+                if self.engine.dialect.name == "postgresql":
+                    # Several init-db runs (or deploy scripts on several hosts) at once: the first upgrades,
+                    # the others wait here and then find the schema at head. The lock belongs to the
+                    # transaction, so it is released at commit or rollback, even if this process dies.
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                return self._upgrade(connection)
         # SQLite alters a table by copying it (Alembic batch mode), which foreign-key enforcement would block;
         # the pragma only takes effect outside a transaction, and the check after proves nothing was orphaned.
+        # The transaction starts with BEGIN IMMEDIATE (make_engine), so a second upgrade waits for the first.
         with self.engine.connect() as connection:
             raw = connection.connection.driver_connection  # outside SQLAlchemy's transaction, so it applies
             raw.execute("PRAGMA foreign_keys=OFF")
             try:
                 with connection.begin():
-                    command.upgrade(_alembic_config(connection), "head")
+                    revisions = self._upgrade(connection)
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
             finally:
                 raw.execute("PRAGMA foreign_keys=ON")
+        return revisions
+
+    @staticmethod
+    def _upgrade(connection) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        before = tuple(MigrationContext.configure(connection).get_current_heads())
+        command.upgrade(_alembic_config(connection), "head")
+        return before, tuple(MigrationContext.configure(connection).get_current_heads())
 
     def drop_all(self) -> None:
         """Drop every table, the Alembic version table included (tests only)."""

@@ -7,7 +7,6 @@ ISO yyyy-mm-dd), `x-widget: textarea | radio | lines`, choices as `oneOf: [{cons
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import date
 from functools import lru_cache
@@ -17,9 +16,10 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from . import config
 from .errors import FormInvalid
 
-FORMS_DIR = Path(os.environ.get("CCHC_FORMS_DIR", Path(__file__).resolve().parent.parent / "forms"))
+FORMS_DIR = config.FORMS_DIR  # shipped with the package; engine.config.apply() sets the deployment's (CCHC_FORMS_DIR)
 _KEY = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import deadlines, yaml_lines
+from . import config, deadlines, yaml_lines
 from .errors import ValidationFailed
 
-PLANS_DIR = Path(__file__).resolve().parent.parent / "processes" / "plans"
+PLANS_DIR = config.PROCESSES_DIR / "plans"
 
 AREAS = {
     "the_che": "Cải cách thể chế",

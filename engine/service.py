@@ -16,6 +16,7 @@ from . import (
     appraisal_export,
     audit,
     clock,
+    config,
     deploy,
     evidence,
     forms,
@@ -35,7 +36,7 @@ from .errors import NotFound, ValidationFailed
 from .models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
 from .org import Actor
 
-PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
+PROCESSES_DIR = config.PROCESSES_DIR  # shipped with the package (installed, or the source tree's processes/)
 
 
 def init_db(db: Database) -> None:

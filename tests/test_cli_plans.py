@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine import cli
+from web import cli
 
 MINI = Path(__file__).parent / "data" / "plans" / "mini.yaml"
 BAD = Path(__file__).parent / "data" / "plans" / "bad.yaml"
@@ -67,6 +67,7 @@ def test_simulate_year_prints_what_opens_and_when(capsys):
 
 def test_load_plan_rejects_a_bad_registry_and_loads_a_good_one(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert run(capsys, "--database-url", url, "init-db")[0] == 0
     code, _, err = run(capsys, "--database-url", url, "load-plan", str(BAD))
     assert code == 1 and "bad.yaml:9:" in err
     assert run(capsys, "--database-url", url, "deploy")[0] == 0

@@ -116,7 +116,7 @@ def test_racing_schedulers_open_each_duty_once_on_postgres(pg, fake_clock):
 def test_simulate_year_against_postgres_uses_the_registry_as_loaded_there(pg, capsys):
     import json
 
-    from engine import cli
+    from web import cli
 
     with pg.session() as s:
         before = s.scalar(select(func.count(ProcessInstance.id)))

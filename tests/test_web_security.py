@@ -435,7 +435,9 @@ def test_the_database_secret_key_and_their_folder_are_private(tmp_path, monkeypa
     monkeypatch.delenv("CCHC_SECRET_KEY", raising=False)
     previous = os.umask(0o022)  # the usual default: files 0644, folders 0755
     try:
-        app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'cchc.db'}", "TESTING": True})
+        url = f"sqlite:///{folder / 'cchc.db'}"
+        service.init_db(Database(url))  # `cchc init-db`: the app itself never creates or upgrades the schema
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
         app.extensions["cchc_db"].engine.dispose()
         Database(f"sqlite:///{tmp_path / 'other' / 'x.db'}").engine.dispose()
     finally:

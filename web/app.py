@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, render_template
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import clock, service
+from engine import clock, config, service
+from engine.config import ConfigError, Settings, parse_bool, parse_hops
 from engine.db import Database
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
 
@@ -20,11 +23,39 @@ from . import auth, evidence, filters, plans, processes, security, work
 
 csrf = CSRFProtect()
 
+# Flask config keys create_app also accepts in a dict, and the Settings field each one sets (the keys the tests and
+# older callers use); every other key goes to app.config as it is (TESTING, WTF_CSRF_ENABLED, RATELIMIT_ENABLED…).
+SETTING_KEYS = {
+    "DATABASE_URL": "database_url",
+    "SECRET_KEY": "secret_key",
+    "CCHC_SECURE_COOKIES": "secure_cookies",
+    "CCHC_PROXY_HOPS": "proxy_hops",
+    "RATELIMIT_STORAGE_URI": "ratelimit_storage_uri",
+    "CCHC_LOGIN_LIMITS_PER_LOGIN": "login_limits_per_login",
+    "CCHC_LOGIN_LIMITS_PER_ADDRESS": "login_limits_per_address",
+}
 
-def _secret_key(instance_dir: Path) -> str:
-    if os.environ.get("CCHC_SECRET_KEY"):
-        return os.environ["CCHC_SECRET_KEY"]
-    path = instance_dir / "secret_key"
+
+def settings_from(config_map: Mapping[str, Any]) -> tuple[Settings, dict[str, Any]]:
+    """(the settings, the remaining Flask config) for a config dict: the environment's settings
+    (Settings.from_env) with the dict's SETTING_KEYS laid over them."""
+    rest = dict(config_map)
+    changes: dict[str, Any] = {}
+    for key, field in SETTING_KEYS.items():
+        value = rest.pop(key, None)
+        if value is not None:  # None, as for an unset variable: the environment's value or the default
+            changes[field] = value
+    if "secure_cookies" in changes:
+        changes["secure_cookies"] = parse_bool("CCHC_SECURE_COOKIES", changes["secure_cookies"])
+    if "proxy_hops" in changes:
+        changes["proxy_hops"] = parse_hops("CCHC_PROXY_HOPS", changes["proxy_hops"] or 0)
+    return dataclasses.replace(Settings.from_env(), **changes), rest
+
+
+def _secret_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.instance_dir / "secret_key"
     if not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Created 0600 from the first byte: write_text() then chmod() would leave it readable for a moment.
@@ -33,34 +64,58 @@ def _secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; config keys: DATABASE_URL, SECRET_KEY, WTF_CSRF_ENABLED, TESTING;
-    CCHC_SECURE_COOKIES (default: the environment variable of that name is "1") for a site served over HTTPS
-    only: Secure cookies and Strict-Transport-Security; RATELIMIT_ENABLED, RATELIMIT_STORAGE_URI,
-    CCHC_LOGIN_LIMITS_PER_LOGIN, CCHC_LOGIN_LIMITS_PER_ADDRESS for login throttling (web.auth.init_throttle);
-    CCHC_PROXY_HOPS (default: the environment variable of that name, else 0): how many reverse proxies in front
-    of the app set X-Forwarded-For/-Proto, so the throttle sees the client's address, not the proxy's."""
+def create_app(config_map: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the deployment's settings (engine.config.Settings; README, "Configuration").
+
+    Given a dict instead (or nothing), the settings are read from the environment and the dict's keys of
+    SETTING_KEYS (DATABASE_URL, SECRET_KEY, CCHC_SECURE_COOKIES, CCHC_PROXY_HOPS, RATELIMIT_STORAGE_URI,
+    CCHC_LOGIN_LIMITS_PER_LOGIN, CCHC_LOGIN_LIMITS_PER_ADDRESS) override them; its other keys (TESTING,
+    WTF_CSRF_ENABLED, RATELIMIT_ENABLED…) are Flask config.
+
+    The database must be at the newest schema revision: engine.db.SchemaNotReady (one line: run `cchc init-db`)
+    otherwise. The app never migrates, so several workers starting at once never race to upgrade, and an
+    upgrade happens when the operator runs it. (An in-memory SQLite database is the exception: it exists only
+    in this process, so it is created here.)"""
+    if isinstance(config_map, Settings):
+        settings, flask_config = config_map, {}
+    else:
+        settings, flask_config = settings_from(config_map or {})
+    for name in ("login_limits_per_login", "login_limits_per_address"):
+        try:
+            parse_many(getattr(settings, name))
+        except ValueError:  # refused here, not at the first failed login
+            raise ConfigError(f"CCHC_{name.upper()}: '{getattr(settings, name)}' không phải giới hạn hợp lệ "
+                              "(ví dụ: 5 per minute; 20 per 15 minutes)") from None
+    config.apply(settings)
+    db = Database(settings.database_url)
+    if db.in_memory:
+        service.init_db(db)
+    else:
+        db.check_schema()
+
     app = Flask(__name__)
     app.jinja_env.add_extension("jinja2.ext.do")
-    config = dict(config or {})
-    instance_dir = Path(os.environ.get("CCHC_INSTANCE_DIR", "instance"))
     app.config.update(
-        SECRET_KEY=config.pop("SECRET_KEY", None) or _secret_key(instance_dir),
+        SECRET_KEY=_secret_key(settings),
         MAX_CONTENT_LENGTH=evidence.MAX_REQUEST_BYTES,  # one evidence file (engine: 10 MB) and its form
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        DATABASE_URL=settings.database_url,
+        CCHC_PROXY_HOPS=settings.proxy_hops,
+        CCHC_SECURE_COOKIES=settings.secure_cookies,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        CCHC_LOGIN_LIMITS_PER_LOGIN=settings.login_limits_per_login,
+        CCHC_LOGIN_LIMITS_PER_ADDRESS=settings.login_limits_per_address,
+        # A shared limiter store (redis…) that is down must not stop logins: count in memory meanwhile.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
-    app.config.update(config)
-    hops = int(app.config.get("CCHC_PROXY_HOPS", os.environ.get("CCHC_PROXY_HOPS", "0")) or 0)
-    if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    # A shared limiter store (redis…) that is down must not stop logins: count in memory meanwhile.
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    secure = security.secure_cookies_wanted(app.config)
-    app.config.update(CCHC_SECURE_COOKIES=secure, SESSION_COOKIE_SECURE=secure, REMEMBER_COOKIE_SECURE=secure)
-    db = Database(app.config.get("DATABASE_URL"))
-    service.init_db(db)
+    app.config.update(flask_config)
+    if settings.proxy_hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
+    app.extensions["cchc_settings"] = settings
     app.extensions["cchc_db"] = db
 
     csrf.init_app(app)

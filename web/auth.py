@@ -7,7 +7,6 @@ so a copy of the session cookie taken before no longer opens anything. Failed lo
 from __future__ import annotations
 
 import math
-import os
 import re
 import time
 from datetime import datetime
@@ -18,6 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from engine import clock, service
+from engine.config import LIMITS_PER_ADDRESS, LIMITS_PER_LOGIN
 from engine.org import Actor
 
 from .security import MAX_DB_ID, safe_next
@@ -61,9 +61,6 @@ ORG_COOKIE = "cchc_org"
 # --------------------------------------------------------------------------------------------------------------
 # Throttling failed logins
 
-LIMITS_PER_LOGIN = "5 per minute; 20 per 15 minutes"  # config CCHC_LOGIN_LIMITS_PER_LOGIN
-LIMITS_PER_ADDRESS = "30 per minute"  # config CCHC_LOGIN_LIMITS_PER_ADDRESS
-STORAGE_ENV = "CCHC_RATELIMIT_STORAGE_URI"  # e.g. redis://host:6379 when several web processes share the count
 
 
 def _login_key() -> str:
@@ -81,13 +78,11 @@ def _failed(response) -> bool:
 def init_throttle(app: Flask) -> Limiter:
     """Throttle POST /login of this app; the limiter is app.extensions["cchc_limiter"] (reset() it in tests).
 
-    Config: RATELIMIT_ENABLED (False turns it off), RATELIMIT_STORAGE_URI (default memory://, one count per
-    process; set it, or the environment variable CCHC_RATELIMIT_STORAGE_URI, to redis://… or memcached://… so that
-    several web processes share one count), CCHC_LOGIN_LIMITS_PER_LOGIN and CCHC_LOGIN_LIMITS_PER_ADDRESS
-    (flask-limiter limit strings). Behind a reverse proxy the client address is the proxy's unless the app is
-    wrapped in werkzeug's ProxyFix."""
-    if os.environ.get(STORAGE_ENV):
-        app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ[STORAGE_ENV])
+    Config (create_app sets it from the settings, CCHC_RATELIMIT_STORAGE_URI and CCHC_LOGIN_LIMITS_…):
+    RATELIMIT_ENABLED (False turns it off), RATELIMIT_STORAGE_URI (default memory://, one count per process;
+    redis://… or memcached://… so that several web processes share one count), CCHC_LOGIN_LIMITS_PER_LOGIN and
+    CCHC_LOGIN_LIMITS_PER_ADDRESS (flask-limiter limit strings). Behind a reverse proxy the client address is the
+    proxy's unless the app is wrapped in werkzeug's ProxyFix (CCHC_PROXY_HOPS)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter = Limiter(key_func=get_remote_address, app=app)
 

@@ -3,7 +3,6 @@ in URLs, the security headers (Content-Security-Policy, HSTS behind HTTPS), head
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -94,18 +93,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 HSTS = "max-age=31536000; includeSubDomains"
-SECURE_COOKIES_ENV = "CCHC_SECURE_COOKIES"  # "1": the site is served over HTTPS only
-
-
-def secure_cookies_wanted(config: dict) -> bool:
-    """True when the deployment says it is served over HTTPS: config CCHC_SECURE_COOKIES or the environment."""
-    if "CCHC_SECURE_COOKIES" in config:
-        return bool(config["CCHC_SECURE_COOKIES"])
-    return os.environ.get(SECURE_COOKIES_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def add_security_headers(app: Flask) -> None:
-    """Every response gets the CSP and the usual hardening headers; HSTS when the site is HTTPS-only."""
+    """Every response gets the CSP and the usual hardening headers; HSTS when the site is HTTPS-only (config
+    CCHC_SECURE_COOKIES, which create_app sets from the settings)."""
 
     @app.after_request
     def _security_headers(response):

@@ -1,5 +1,8 @@
 """Fixtures of the browser tests: `cchc serve` on a fresh demo database, optionally on a clock that starts at a
-given instant, and a Chromium page in Vietnamese. The steps the tests repeat in the UI are in support.py."""
+given instant, and a Chromium page in Vietnamese. The steps the tests repeat in the UI are in support.py.
+
+Where the README says they run (CI=true, as CI sets it), a browser test that cannot run — no Chromium or one
+that does not start, no Playwright, no `cchc` script — fails with the reason; elsewhere it is skipped with it."""
 
 from __future__ import annotations
 
@@ -14,12 +17,22 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from engine import clock
 
 CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
+ON_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def cannot_run(reason: str) -> NoReturn:
+    """Stop this test: a failure on CI, where a silent skip would pass a run that tested no browser at all; a
+    skip elsewhere (a developer's machine may have no Chromium)."""
+    if ON_CI:
+        pytest.fail(f"CI=true, so the browser tests must run: {reason}", pytrace=False)
+    pytest.skip(reason)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -46,7 +59,8 @@ class ShiftedClock(clock.Clock):
 CLOCKED = """
 import sys, time
 from datetime import datetime, timedelta
-from engine import clock, cli
+from engine import clock
+from web import cli
 
 class ShiftedClock(clock.Clock):
     def __init__(self, start, anchor):
@@ -70,7 +84,7 @@ def _cchc() -> str:
     """The `cchc` console script of the virtualenv running the tests."""
     path = Path(sys.executable).parent / "cchc"
     if not path.exists():
-        pytest.skip(f"{path} not found (pip install -e . in this virtualenv)")
+        cannot_run(f"{path} not found (pip install -e . in this virtualenv)")
     return str(path)
 
 
@@ -159,12 +173,15 @@ def live_server(live_server_factory) -> LiveServer:
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError as exc:
+        cannot_run(f"Playwright is not installed ({exc}); pip install -e '.[test]'")
     with sync_api.sync_playwright() as p:
         try:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # no Chromium on this machine
-            pytest.skip(f"cannot launch Chromium at {CHROMIUM}: {exc}")
+        except Exception as exc:  # no Chromium on this machine, or one that cannot start
+            cannot_run(f"cannot launch Chromium at {CHROMIUM}: {str(exc).strip().splitlines()[0]}")
         yield b
         b.close()
 

@@ -1,8 +1,17 @@
-"""`cchc` command line: database, demo data, deploy/validate, timer worker, web server, instances."""
+"""`cchc` command line: database, demo data, deploy/validate, timer worker, web server, instances.
+
+It lives in web/ because `serve` starts the web app: the engine never imports Flask or web, so the module that
+composes the two sits on the web side. Every other command is a call into engine.service.
+
+The settings are read once (engine.config.Settings.from_env; --database-url wins over the environment). Only
+init-db and load-demo change the schema; every other command that uses the database first checks that it is at
+the newest revision and otherwise stops with one line saying so and what to run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -10,27 +19,45 @@ import tempfile
 import threading
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from . import deadlines, registry, service
-from .db import Database, database_url
-from .errors import EngineError, ValidationFailed
-from .plans import DEMO_PASSWORD
+from engine import config, deadlines, registry, service
+from engine.config import Settings
+from engine.db import Database, SchemaNotReady, shown_url
+from engine.errors import EngineError, ValidationFailed
+from engine.plans import DEMO_PASSWORD
 
 
 def _db(args) -> Database:
-    return Database(args.database_url)
+    """The database of this run, opened once."""
+    if args.db is None:
+        args.db = Database(args.settings.database_url)
+    return args.db
+
+
+def _migrate(db: Database) -> str:
+    """Create or upgrade the schema; what was done, as a sentence for the operator."""
+    try:
+        db.check_schema()
+    except SchemaNotReady as exc:
+        if exc.state not in ("missing", "behind"):  # unreachable, or a revision this code cannot upgrade from
+            raise
+    before, after = (", ".join(revisions) for revisions in db.migrate())
+    if before == after:  # already at head, or another init-db did it while this one waited for the lock
+        return f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({after}): {shown_url(db.url)}"
+    if not before:
+        return f"Đã tạo cơ sở dữ liệu (phiên bản {after}): {shown_url(db.url)}"
+    return f"Đã nâng cấp cơ sở dữ liệu từ phiên bản {before} lên {after}: {shown_url(db.url)}"
 
 
 def cmd_init_db(args) -> int:
-    service.init_db(_db(args))
-    print(f"Đã tạo cơ sở dữ liệu: {args.database_url or database_url()}")
+    """Create or upgrade the schema (with load-demo the only command that does)."""
+    print(_migrate(_db(args)))
     return 0
 
 
 def cmd_load_demo(args) -> int:
+    """init-db, then every shipped process deployed and every shipped plan loaded with demo accounts."""
     db = _db(args)
-    service.init_db(db)
+    print(_migrate(db))
     loaded = service.load_demo(db)
     print(f"Đã triển khai các quy trình và nạp {len(loaded)} kế hoạch: {', '.join(loaded)}.")
     _print_logins(db)
@@ -38,8 +65,8 @@ def cmd_load_demo(args) -> int:
 
 
 def cmd_load_plan(args) -> int:
+    """Validate and load duty registries, each as its own Sở."""
     db = _db(args)
-    service.init_db(db)
     for name in args.files:
         plan = service.load_plan(db, Path(name), demo_users=args.demo_users)
         print(f"{plan.plan_key}: đã nạp {name}")
@@ -47,6 +74,7 @@ def cmd_load_plan(args) -> int:
 
 
 def cmd_plans(args) -> int:
+    """List the loaded plans: id, province, title (or JSON)."""
     db = _db(args)
     rows = service.list_plans(db)
     if args.json:
@@ -65,14 +93,14 @@ def _registry(args) -> registry.Registry:
         if problems:
             raise ValidationFailed(problems)
         return reg
-    try:
+    if args.plan in _loaded_plans(args):
         return service.plan_registry(_db(args), args.plan)
-    except EngineError:
-        from .simulate import registry_path
-        return registry.load(registry_path(args.plan))
+    from engine.simulate import registry_path  # not loaded: the plan's file in processes/plans
+    return registry.load(registry_path(args.plan))
 
 
 def cmd_duties(args) -> int:
+    """Print a plan's registry as loaded (else its shipped file), or check a registry file."""
     reg = _registry(args)
     if args.json:
         print(json.dumps(reg.as_dict(), ensure_ascii=False, indent=2))
@@ -84,21 +112,29 @@ def cmd_duties(args) -> int:
 
 
 def _loaded_plans(args) -> set[str]:
+    """The plans loaded in the database. A database never initialised has none, so `duties` and `simulate-year`
+    read the plan's file in processes/plans as they do for a plan not loaded yet; a database at another schema
+    revision is refused like for every other command."""
+    db = _db(args)
     try:
-        return {p["id"] for p in service.list_plans(_db(args))}
-    except SQLAlchemyError:  # not a cchc database (yet): simulate from the registry file instead
-        return set()
+        db.check_schema()
+    except SchemaNotReady as exc:
+        if exc.state == "missing":
+            return set()
+        raise
+    return {p["id"] for p in service.list_plans(db)}
 
 
 def cmd_simulate_year(args) -> int:
-    from . import simulate
+    """Fast-forward a throw-away database through a year and print what opens when."""
+    from engine import simulate
 
-    url = args.database_url or database_url()
-    source = None if args.registry else simulate.sqlite_file(url)
-    if source is not None and args.plan in _loaded_plans(args):
+    source = None if args.registry else simulate.sqlite_file(args.settings.database_url)
+    loaded = not args.registry and args.plan in _loaded_plans(args)
+    if source is not None and loaded:
         openings, fired = simulate.simulate_copy(source, args.plan, args.year)
         where = f"bản sao của {source}"
-    elif not args.registry and args.plan in _loaded_plans(args):
+    elif loaded:
         # A database server (PostgreSQL) is not copied as a file: a fresh one from the registry as loaded there.
         name, text = service.plan_registry_source(_db(args), args.plan)
         with tempfile.TemporaryDirectory(prefix="cchc-registry-") as tmp:
@@ -129,6 +165,7 @@ def cmd_simulate_year(args) -> int:
 
 
 def cmd_deploy(args) -> int:
+    """Deploy BPMN files (default: every shipped process); exit 1 if any is refused."""
     db = _db(args)
     paths = [Path(p) for p in args.files] or sorted(service.PROCESSES_DIR.rglob("*.bpmn"))
     status = 0
@@ -146,6 +183,7 @@ def cmd_deploy(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Check BPMN files without a database; exit 1 with one line per problem."""
     status = 0
     for name in args.files:
         problems = service.validate_file(Path(name))
@@ -173,18 +211,20 @@ def cmd_start(args) -> int:
 
 
 def cmd_run_timers(args) -> int:
+    """The timer worker: a loop, or one pass with --once (for cron)."""
     db = _db(args)
     if args.once:
-        from .worker import tick
+        from engine.worker import tick
         opened, fired = tick(db)
         print(f"opened {opened} instance(s); fired timers of {fired} instance(s)")
         return 0
-    from .worker import run_forever
+    from engine.worker import run_forever
     run_forever(db, args.interval)
     return 0
 
 
 def cmd_instances(args) -> int:
+    """List the process instances."""
     db = _db(args)
     for inst in service.list_instances(db):
         due = inst.due_at.strftime("%d/%m/%Y") if inst.due_at else "-"
@@ -194,14 +234,15 @@ def cmd_instances(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    """Serve the web app with waitress, and the timer worker in a thread unless --no-worker."""
     import waitress
 
-    from web.app import create_app  # the CLI composes engine and web; engine modules never import Flask
+    from engine.worker import run_forever
+    from web.app import create_app
 
     db = _db(args)
-    app = create_app({"DATABASE_URL": args.database_url or database_url()})
+    app = create_app(args.settings)  # checks the schema too, as any other way of starting the app does
     if not args.no_worker:
-        from .worker import run_forever
         threading.Thread(target=run_forever, args=(db, args.interval), daemon=True, name="timers").start()
     print(f"cchc-flow đang chạy tại http://{args.host}:{args.port}/  (Ctrl+C để dừng)")
     _print_logins(db)
@@ -219,11 +260,14 @@ def _print_logins(db: Database) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `cchc` argument parser; each subcommand sets `func`."""
     parser = argparse.ArgumentParser(prog="cchc", description="cchc-flow: quy trình CCHC của Sở Y tế")
-    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or instance/cchc.db")
+    parser.add_argument("--database-url", default=None,
+                        help="default: $CCHC_DATABASE_URL, else $DATABASE_URL, else sqlite:///instance/cchc.db")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init-db", help="create the tables").set_defaults(func=cmd_init_db)
-    sub.add_parser("load-demo", help="demo organisation + deploy all processes").set_defaults(func=cmd_load_demo)
+    sub.add_parser("init-db", help="create or upgrade the schema").set_defaults(func=cmd_init_db)
+    sub.add_parser("load-demo", help="init-db, deploy every process, load every plan with demo accounts"
+                   ).set_defaults(func=cmd_load_demo)
     p = sub.add_parser("load-plan", help="validate and load duty registries (processes/plans/*.yaml)")
     p.add_argument("files", nargs="+")
     p.add_argument("--demo-users", action="store_true", help="also create the demo accounts")
@@ -274,13 +318,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# How each command uses the database. A new command must be added to one of these (tests/test_cli_schema.py fails
+# otherwise), so it cannot forget to check the schema.
+MIGRATES = {"init-db", "load-demo"}  # the only commands that create or upgrade the schema
+NEEDS_SCHEMA = {"load-plan", "plans", "deploy", "start", "run-timers", "serve", "instances"}
+OPTIONAL_DATABASE = {"duties", "simulate-year"}  # read processes/plans when the database was never initialised
+NO_DATABASE = {"validate"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one `cchc` command; the exit status (0 done, 1 refused with the reason on stderr)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("spiff", "SpiffWorkflow", "alembic"):  # every task state change at INFO drowns the output
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
+        settings = Settings.from_env()
+        if args.database_url:
+            settings = dataclasses.replace(settings, database_url=args.database_url)
+        config.apply(settings)
+        args.settings, args.db = settings, None
+        if args.command in NEEDS_SCHEMA:
+            _db(args).check_schema()
         return args.func(args)
+    except SchemaNotReady as exc:  # already one line naming the database and the command that fixes it
+        print(exc, file=sys.stderr)
+        return 1
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
