@@ -26,7 +26,10 @@ def shipped(name: str) -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / name
 
 
-PROCESSES_DIR = shipped("processes")  # BPMN processes, plans/ (duty registries), calendar.yaml, criteria
+# BPMN processes, plans/ (duty registries), calendar.yaml, criteria. Not a setting: registry, calendar, criteria
+# and service bind it when they are imported (as defaults of their loaders), so a CCHC_PROCESSES_DIR could only
+# be honoured in part.
+PROCESSES_DIR = shipped("processes")
 FORMS_DIR = shipped("forms")  # one JSON Schema per user task
 
 LIMITS_PER_LOGIN = "5 per minute; 20 per 15 minutes"
@@ -62,7 +65,6 @@ class Settings:
     database_url: str
     instance_dir: Path = Path("instance")  # the SQLite database's and the generated secret key's folder
     forms_dir: Path = FORMS_DIR
-    processes_dir: Path = PROCESSES_DIR  # what `cchc deploy` without files and `cchc load-demo` read
     secret_key: str | None = None  # None: generated once into <instance_dir>/secret_key
     secure_cookies: bool = False  # served over HTTPS only: Secure cookies and HSTS
     proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
