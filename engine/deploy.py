@@ -45,6 +45,7 @@ class ParsedProcess:
     subprocess_specs: dict
     meta: dict[str, Any] = field(default_factory=dict)
     xml: str = ""  # the document as UTF-8 text, whatever encoding the file was written in
+    forms: dict[str, dict[str, Any]] = field(default_factory=dict)  # form key -> JSON Schema of every user task
 
 
 def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | None = None) -> ParsedProcess:
@@ -80,12 +81,13 @@ def validate_bpmn(data: bytes, filename: str = "<upload>", forms_dir: Path | Non
                       "most); group them into subprocesses")
         raise ValidationFailed(problems + [f"{filename}: {reason}{where}"]) from None
     meta = _describe(process, spec)
-    problems += _check_user_tasks(process, meta, forms_dir)
+    found_forms: dict[str, dict[str, Any]] = {}
+    problems += _check_user_tasks(process, meta, forms_dir, found_forms)
     problems += _check_properties(meta["properties"])
     if problems:
         raise ValidationFailed([f"{filename}: {p}" for p in problems])
     name = process.get("name") or process.get("id")
-    return ParsedProcess(process.get("id"), name, spec, subprocess_specs, meta, document.text)
+    return ParsedProcess(process.get("id"), name, spec, subprocess_specs, meta, document.text, found_forms)
 
 
 # Every element whose text SpiffWorkflow evaluates as Python (besides timers and scripts, below): (namespace,
@@ -195,7 +197,9 @@ def _check_properties(props: dict[str, str]) -> list[str]:
     return problems
 
 
-def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: Path | None) -> list[str]:
+def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: Path | None,
+                      found_forms: dict[str, dict[str, Any]]) -> list[str]:
+    """Lanes, deadlines and forms of every user task; the forms found go into `found_forms`."""
     problems = []
     nodes = {n.get("id"): n for n in process.iter() if n.get("id")}
     for bpmn_id, task in sorted(meta["user_tasks"].items()):
@@ -210,7 +214,7 @@ def _check_user_tasks(process: etree._Element, meta: dict[str, Any], forms_dir: 
             problems.append(f"{label} is in lane '{task['lane']}', which is not a known role "
                             "(Đơn vị chủ trì, Đơn vị phối hợp, Lãnh đạo Sở phê duyệt)")
         try:
-            forms.load_schema(task["form"], forms_dir)
+            found_forms[task["form"]] = forms.load_schema(task["form"], forms_dir)
         except forms.FormMissing as exc:
             problems.append(f"{label} has no form: {exc}")
     return problems
@@ -220,9 +224,12 @@ def deploy(session: Session, data: bytes, filename: str, actor: str,
            forms_dir: Path | None = None) -> tuple[ProcessDefinition, bool]:
     """Validate and store a new version unless identical to the latest. Returns (definition, created).
 
-    The stored XML is the decoded text (UTF-8, for the diagram viewer); the sha256 is of the file's own bytes."""
+    A version is the BPMN file with its forms: changing either makes a new version, and running instances keep
+    the forms of their own. The stored XML is the decoded text (UTF-8, for the diagram viewer); the sha256 is of
+    the file's own bytes and the forms."""
     parsed = validate_bpmn(data, filename, forms_dir)
-    digest = hashlib.sha256(data).hexdigest()
+    forms_json = _forms_document(parsed.forms)
+    digest = version_digest(data, parsed.forms)
     latest = latest_definition(session, parsed.key)
     if latest is not None and latest.sha256 == digest:
         return latest, False
@@ -231,14 +238,23 @@ def deploy(session: Session, data: bytes, filename: str, actor: str,
     definition = ProcessDefinition(
         process_key=parsed.key, version=version, name=parsed.name, sha256=digest,
         bpmn_xml=parsed.xml, spec_json=spec_document(parsed.spec, parsed.subprocess_specs),
-        meta_json=json.dumps(parsed.meta, ensure_ascii=False), deployed_at=clock.to_db(clock.now()),
-        deployed_by=actor,
+        meta_json=json.dumps(parsed.meta, ensure_ascii=False), forms_json=forms_json,
+        deployed_at=clock.to_db(clock.now()), deployed_by=actor,
     )
     session.add(definition)
     session.flush()
     audit.record(session, "deploy", actor, summary=f"{parsed.key} v{version} ({filename})",
                  payload={"process_key": parsed.key, "version": version, "sha256": digest})
     return definition, True
+
+
+def _forms_document(found: dict[str, dict[str, Any]]) -> str:
+    return json.dumps(found, ensure_ascii=False, sort_keys=True)
+
+
+def version_digest(data: bytes, found_forms: dict[str, dict[str, Any]]) -> str:
+    """The identity of a version: the sha256 of the BPMN file's own bytes and of its forms."""
+    return hashlib.sha256(data + b"\0" + _forms_document(found_forms).encode("utf-8")).hexdigest()
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:

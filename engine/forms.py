@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +38,8 @@ def load_schema(key: str, forms_dir: Path | None = None) -> dict[str, Any]:
     return _load(str(form_path(key, forms_dir)))
 
 
-@lru_cache(maxsize=256)
 def _load(path: str) -> dict[str, Any]:
+    # Read afresh each time: deploy stores what it reads with the version, and must see an edited file.
     p = Path(path)
     if not p.is_file():
         raise FormMissing(f"form file {p.name} not found")

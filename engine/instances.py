@@ -2,44 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, object_session
 
-from . import audit, calendar, clock, deadlines, roles, timers, worklist
+from . import audit, calendar, clock, deadlines, definitions, roles, timers, worklist
 from .deploy import latest_definition
 from .errors import Conflict, EngineError, Forbidden, NotFound
-from .models import ProcessDefinition, ProcessInstance
+from .models import ProcessDefinition, ProcessInstance, WorkItem
 from .org import Actor, unit_by_code
 from .script_engine import ENGINE
-from .serializer import SERIALIZER, SERIALIZER_VERSION, restore, state_document
+from .serializer import SERIALIZER_VERSION, restore, state_document
 
 DEFAULT_APPROVER_UNIT = "BGD"
 DEFAULT_MAX_RETURNS = 3
 
-_spec_cache: dict[str, tuple[Any, dict]] = {}
-
-
-def _specs(definition: ProcessDefinition):
-    """The deserialized spec of a definition, cached by the BPMN file's sha256 (the same bytes parse to the
-    same spec, whichever database or id the definition has)."""
-    if definition.sha256 not in _spec_cache:
-        doc = json.loads(definition.spec_json)
-        subs = {name: SERIALIZER.from_dict(s) for name, s in doc["subprocess_specs"].items()}
-        _spec_cache[definition.sha256] = (SERIALIZER.from_dict(doc["spec"]), subs)
-    return _spec_cache[definition.sha256]
-
-
 def meta(definition: ProcessDefinition) -> dict[str, Any]:
-    return json.loads(definition.meta_json)
+    """What deploy learnt about a definition's version (user tasks, lanes, properties)."""
+    return definitions.of(object_session(definition), definition).meta
 
 
 def default_due(definition: ProcessDefinition, year: int) -> datetime | None:
@@ -93,8 +81,8 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
         remind_day = calendar.subtract_working_days(due_at.astimezone(clock.VN_TZ).date(), days)
         initial["reminder_at"] = datetime.combine(remind_day, time(8, 0), clock.VN_TZ).isoformat()
     initial.update(data or {})
-    spec, subs = _specs(definition)
-    workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
+    version = definitions.of(session, definition)
+    workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=ENGINE)
     workflow.task_tree.data.update(initial)
     try:
         fired = advance(workflow)
@@ -118,7 +106,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})
     audit_timers(session, instance, fired)
-    save(session, instance, workflow)
+    save(session, instance, workflow, version, Mirror.EMPTY)
     return instance
 
 
@@ -143,24 +131,67 @@ def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, t
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:
-    """Lock the instance row before anything else in the transaction.
+    """Lock the instance row before anything else in the transaction, and read it in the same statement.
 
     An UPDATE is the first statement: on PostgreSQL it takes the row lock, on SQLite the database write lock,
     so a second writer waits here and then sees the first one's committed result."""
-    result = session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id)
-                             .values(lock_version=ProcessInstance.lock_version + 1)
-                             .execution_options(synchronize_session=False))
-    if result.rowcount == 0:
+    found = _lock_where(session, ProcessInstance.id == instance_id)
+    if found is None:
         raise NotFound("Không tìm thấy hồ sơ quy trình")
-    return session.get(ProcessInstance, instance_id, populate_existing=True)
+    return found
 
 
-def load(instance: ProcessInstance) -> BpmnWorkflow:
-    return restore(instance.state, instance.definition.spec_json)
+def lock_for_task(session: Session, task_id: str) -> ProcessInstance | None:
+    """lock() of the instance a work item belongs to, found by the item's task id (None if there is none)."""
+    owner = select(WorkItem.instance_id).where(WorkItem.task_id == task_id).scalar_subquery()
+    return _lock_where(session, ProcessInstance.id == owner)
 
 
-def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    """Persist the state and mirror work items and timers, in the caller's transaction."""
+def _lock_where(session: Session, condition) -> ProcessInstance | None:
+    statement = (update(ProcessInstance).where(condition).values(lock_version=ProcessInstance.lock_version + 1)
+                 .returning(ProcessInstance))
+    return session.scalars(statement, execution_options={"populate_existing": True,
+                                                         "synchronize_session": False}).first()
+
+
+def version_of(instance: ProcessInstance) -> definitions.Version:
+    """The deployed version an instance runs on."""
+    return definitions.of_instance(object_session(instance), instance)
+
+
+def load(instance: ProcessInstance, version: definitions.Version | None = None) -> BpmnWorkflow:
+    """The instance's workflow, restored on its version's specs (deserialized once per version)."""
+    version = version or version_of(instance)
+    return restore(instance.state, version.spec, version.subprocess_specs)
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """What `work_item` and `timer` hold for an instance: its READY user tasks and its armed timers. Taken when
+    a workflow is loaded, it lets save() write only what changed."""
+
+    ready: frozenset[str]
+    armed: tuple[tuple[str, str, str, datetime], ...]
+
+    EMPTY: ClassVar[Mirror]
+
+    def without(self, task_id: str) -> Mirror:
+        """The mirror less a work item the caller closes itself."""
+        return Mirror(self.ready - {task_id}, self.armed)
+
+    @classmethod
+    def of(cls, workflow: BpmnWorkflow, running: bool = True) -> Mirror:
+        ready = frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
+        return cls(ready, tuple(timers.armed_timers(workflow)) if running else ())
+
+
+Mirror.EMPTY = Mirror(frozenset(), ())
+
+
+def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, version: definitions.Version,
+         before: Mirror) -> None:
+    """Persist the state and mirror work items and timers (what changed since `before`), in the caller's
+    transaction."""
     instance.state = state_document(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = clock.to_db(clock.now())
@@ -169,8 +200,12 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) ->
         instance.completed_at = instance.updated_at
         audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
                      summary="Quy trình đã kết thúc")
-    worklist.sync(session, instance, workflow, meta(instance.definition))
-    timers.sync(session, instance, workflow)
+    after = Mirror.of(workflow, instance.status == "running")
+    # Every column of the instance is set before the first statement below, so it is written in one UPDATE.
+    instance.next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+    timers.sync(session, instance, before.armed, after.armed)
+    worklist.sync(session, instance, workflow, version.meta, before.ready, after.ready)
+    session.flush()
 
 
 def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> ProcessInstance:
@@ -183,13 +218,15 @@ def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> Pro
         raise Forbidden("Chỉ quản trị hệ thống được hủy quy trình")
     if instance.status != "running":
         raise Conflict("Quy trình không còn đang chạy")
-    workflow = load(instance)
+    version = version_of(instance)
+    workflow = load(instance, version)
+    before = Mirror.of(workflow)
     workflow.cancel()
     instance.status = "cancelled"
     instance.completed_at = clock.to_db(clock.now())
     audit.record(session, "cancel", actor.login, instance_id=instance.id, org_id=instance.org_id,
                  summary=reason or "Hủy quy trình")
-    save(session, instance, workflow)
+    save(session, instance, workflow, version, before)
     return instance
 
 
@@ -201,7 +238,9 @@ def get(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def list_instances(session: Session, org_id: int | None = None) -> list[ProcessInstance]:
-    query = select(ProcessInstance).order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+    # A list never needs the state documents; leaving them out keeps it a light query.
+    query = (select(ProcessInstance).options(defer(ProcessInstance.state))
+             .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()))
     if org_id is not None:
         query = query.where(ProcessInstance.org_id == org_id)
     return list(session.scalars(query))

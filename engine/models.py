@@ -102,10 +102,12 @@ class ProcessDefinition(Base):
     process_key: Mapped[str] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
-    sha256: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    spec_json: Mapped[str] = mapped_column(Text)
-    meta_json: Mapped[str] = mapped_column(Text)  # form keys, lanes, process properties
+    sha256: Mapped[str] = mapped_column(String(64))  # of the BPMN file and its forms: the version's identity
+    # The heavy columns load only when asked for: the runtime reads them once per version (engine.definitions).
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
+    meta_json: Mapped[str] = mapped_column(Text, deferred=True)  # form keys, lanes, process properties
+    forms_json: Mapped[str] = mapped_column(Text, deferred=True, default="{}", server_default="{}")
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(80))
 
@@ -141,7 +143,9 @@ class WorkItem(Base):
     """A READY user task mirrored for worklists (and kept after it closes, for history)."""
 
     __tablename__ = "work_item"
-    __table_args__ = (Index("ix_work_item_open", "state", "role", "unit_code"),)
+    # Worklists ask for one organisation's open items of a few (role, unit) pairs: the index starts there, so a
+    # worklist costs what the user's own items cost, not the size of the table.
+    __table_args__ = (Index("ix_work_item_worklist", "org_id", "state", "role", "unit_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import instances, tasks
+from . import hooks, tasks
 from .criteria import SCORE_STEP, is_step
 from .errors import EngineError, FormInvalid
-from .evidence import SELF_SCORE_TASK, coverage_of, criteria_of
+from .evidence import PROCESS_KEY, SELF_SCORE_TASK, coverage_of, criteria_of
 from .models import WorkItem
 from .org import Actor
 
@@ -90,20 +90,27 @@ def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) 
 
 
 def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
-    """Complete the `self_score` task after the per-criterion checks; FormInvalid with one message per bad
-    criterion (keys `scores.<code>`) otherwise. Adds `total_score` to the submitted data."""
+    """Complete the `self_score` task (tasks.complete runs check_self_score on it)."""
     item = tasks.visible_item(session, actor, task_id)
     if item.bpmn_id != SELF_SCORE_TASK:
         raise EngineError("Công việc này không phải bước tự chấm điểm")
-    instance = item.instance
-    criteria = criteria_of(instances.load(instance))
+    return tasks.complete(session, actor, task_id, data)
+
+
+def check_self_score(session: Session, instance, workflow, data: dict[str, Any]) -> dict[str, Any]:
+    """The per-criterion checks of a self-score; FormInvalid with one message per bad criterion (keys
+    `scores.<code>`) otherwise. The data to complete with: scores normalised, and `total_score`."""
+    criteria = criteria_of(workflow)
     errors = validate_scores(criteria, data.get("scores"), coverage_of(session, instance, criteria))
     if errors:
         bad = {("scores" if code == "scores" else f"scores.{code}"): message for code, message in errors.items()}
         bad.setdefault("scores", f"Có {len(errors)} tiêu chí chưa hợp lệ")
         raise FormInvalid(bad)
     scores, total = normalize_scores(criteria, data["scores"])
-    return tasks.complete(session, actor, task_id, {**data, "scores": scores, "total_score": total})
+    return {**data, "scores": scores, "total_score": total}
+
+
+hooks.register_completion_check(PROCESS_KEY, SELF_SCORE_TASK, check_self_score)
 
 
 def score_of(entry: Any) -> tuple[float | None, str]:

@@ -1,4 +1,9 @@
-"""SpiffWorkflow (de)serialization, with the spec kept out of the instance document."""
+"""SpiffWorkflow (de)serialization, with the spec kept out of the instance document.
+
+A deployed version's spec is stored once (`spec_document`) and deserialized once per process
+(engine.definitions); an instance's document holds only its state, and is written and read without converting the
+spec again (`state_document`, `restore`).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,26 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .script_engine import ENGINE
 
-_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+
+class _StateConverter(BpmnWorkflowConverter):
+    """BpmnWorkflowConverter that leaves the spec out when writing: it is stored once per version, and
+    converting it on every step was most of the cost of saving."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+_registry = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _StateConverter})
 SERIALIZER = BpmnWorkflowSerializer(_registry)
 SERIALIZER_VERSION = SERIALIZER.VERSION
-_SPEC_KEYS = ("spec", "subprocess_specs")
 
 
 def dumps(obj: Any) -> str:
@@ -30,20 +47,30 @@ def spec_document(spec, subprocess_specs) -> str:
     })
 
 
+def specs_from_document(spec_json: str) -> tuple[Any, dict[str, Any]]:
+    """(spec, subprocess specs) of a stored spec document."""
+    doc = json.loads(spec_json)
+    return (SERIALIZER.from_dict(doc["spec"]),
+            {name: SERIALIZER.from_dict(s) for name, s in doc["subprocess_specs"].items()})
+
+
 def state_document(workflow: BpmnWorkflow) -> str:
     """The instance state without its spec."""
     data = SERIALIZER.to_dict(workflow)
-    for key in _SPEC_KEYS:
-        data.pop(key, None)
     data[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
     return dumps(data)
 
 
-def restore(state_json: str, spec_json: str) -> BpmnWorkflow:
-    """Rebuild a workflow from its state and its definition's spec; the script engine is set again."""
+def restore(state_json: str, spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
+    """Rebuild a workflow from its state and its version's (already deserialized) specs; the script engine is
+    set again. Specs are shared by every workflow of the version: SpiffWorkflow never changes them."""
     data = json.loads(state_json)
-    data.update(json.loads(spec_json))
-    SERIALIZER.migrate(data)
+    if data.get(SERIALIZER.VERSION_KEY) != SERIALIZER.VERSION:
+        raise ValueError(f"instance state of serializer version {data.get(SERIALIZER.VERSION_KEY)!r}; "
+                         f"this engine reads {SERIALIZER.VERSION!r} (migrate it first)")
+    SERIALIZER.migrate(data)  # pops the version key; nothing to upgrade at the current version
+    data["spec"] = spec  # the registry passes objects through unchanged
+    data["subprocess_specs"] = dict(subprocess_specs)
     workflow = SERIALIZER.from_dict(data)
     workflow.script_engine = ENGINE
     return workflow

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from . import (
     appraisal_export,
@@ -26,7 +27,7 @@ from . import (
     plans,
     registry,
     schedule,
-    self_score,
+    self_score,  # noqa: F401 - the index self-assessment registers its completion check (engine.hooks)
     tasks,
     worker,
     worklist,
@@ -166,12 +167,8 @@ def organisation_actor(db: Database, org_code: str, login: str | None = None) ->
 
 
 def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
-    """Complete a task with its form data; the index self-score also passes the per-criterion checks."""
+    """Complete a task with its form data (and a process plug-in's checks, such as the index self-score's)."""
     with db.session() as s:
-        item = worklist.item_for_task(s, task_id)
-        if item is not None and item.bpmn_id == evidence.SELF_SCORE_TASK \
-                and item.instance.process_key == "index_self_assessment":
-            return self_score.complete_self_score(s, actor, task_id, data)
         return tasks.complete(s, actor, task_id, data)
 
 
@@ -192,7 +189,8 @@ def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
             return None
         reg = plans.registry_of(plan)
         existing = {(i.duty_key, i.lead_unit_code, i.period): i for i in s.scalars(
-            select(ProcessInstance).where(ProcessInstance.org_id == actor.org_id))}
+            select(ProcessInstance).options(defer(ProcessInstance.state))
+            .where(ProcessInstance.org_id == actor.org_id))}
         rows = [{"opening": o, "duty": reg.duty(o.duty_id), "instance": existing.get((o.duty_id, o.unit, o.period)),
                  "status": ""} for o in schedule.preview(reg, year)]
         for row in rows:
@@ -314,6 +312,17 @@ def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any
             "diagram_states": instances.diagram_states(workflow),
             "units": org.unit_names(s, instance.org_id),
         }
+
+
+def instance_diagram(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
+    """The BPMN XML of the instance's process version and where the instance is: {"xml", "states"}, if the
+    actor may see it."""
+    with db.read() as s:
+        instance = instances.get(s, instance_id)
+        if not worklist.can_see_instance(s, actor, instance):
+            raise NotFound("Không tìm thấy hồ sơ quy trình")
+        xml = s.scalar(select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.id == instance.definition_id))
+        return {"xml": xml, "states": instances.diagram_states(instances.load(instance))}
 
 
 def list_instances(db: Database, actor: Actor | None = None) -> list[ProcessInstance]:

@@ -10,7 +10,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from . import audit, clock, deadlines, forms, instances, worklist
+from . import audit, clock, deadlines, definitions, forms, hooks, instances, worklist
 from .errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
 from .models import WorkItem
 from .org import Actor
@@ -20,8 +20,14 @@ RETURN_DECISION = "return"
 
 def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
     """The work item if the actor may see it; NotFound otherwise (foreign links look like missing ones)."""
-    item = worklist.item_for_task(session, task_id)
-    if item is None or item.org_id != actor.org_id:
+    found = worklist.item_with_digest(session, task_id)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc")
+    return _visible(session, actor, found[0])
+
+
+def _visible(session: Session, actor: Actor, item: WorkItem) -> WorkItem:
+    if item.org_id != actor.org_id:
         raise NotFound("Không tìm thấy công việc")
     if not actor.holds(item.role, item.unit_code) and not worklist.can_see_instance(session, actor, item.instance):
         raise NotFound("Không tìm thấy công việc")
@@ -37,18 +43,23 @@ SYSTEM_LABELS = {
 
 
 def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]:
-    """What a task page shows: the work item, its form, earlier answers, and the case data with labels."""
-    item = visible_item(session, actor, task_id)
-    schema = forms.load_schema(item.form_key)
+    """What a task page shows: the work item, its form (of the instance's own version), earlier answers, and the
+    case data with labels."""
+    found = worklist.item_with_digest(session, task_id)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc")
+    item = _visible(session, actor, found[0])
+    version = definitions.load(session, item.instance.definition_id, found[1])
+    schema = version.form(item.form_key)
     labels = dict(SYSTEM_LABELS)
     choice_labels: dict[str, dict[Any, str]] = {}  # field -> stored value -> what the form showed
-    for info in instances.meta(item.instance.definition)["user_tasks"].values():
-        for name, spec in forms.load_schema(info["form"])["properties"].items():
+    for info in version.meta["user_tasks"].values():
+        for name, spec in version.form(info["form"])["properties"].items():
             labels.setdefault(name, spec.get("title", name))
             options = forms.choices(spec.get("items", {}) if spec.get("type") == "array" else spec)
             if options:
                 choice_labels.setdefault(name, {}).update({value: title for value, title in options})
-    workflow = instances.load(item.instance)
+    workflow = instances.load(item.instance, version)
     task = workflow.get_task_from_id(UUID(task_id))
     data = dict(task.data) if task is not None else {}
     own = set(schema["properties"])
@@ -85,22 +96,33 @@ def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> N
 
 
 def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
-    """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins."""
-    item = visible_item(session, actor, task_id)
+    """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins.
+
+    The hot path of the engine, in a handful of statements: the lock that also reads the instance, the work item
+    (with its version's digest), then the writes of what changed. The version's spec and forms come from the
+    per-process cache; a process plug-in's completion check (engine.hooks) runs on the loaded workflow."""
+    instance = instances.lock_for_task(session, task_id)
+    found = worklist.item_with_digest(session, task_id, instance.definition_id if instance is not None else None)
+    if instance is None or found is None:
+        raise NotFound("Không tìm thấy công việc")
+    item = _visible(session, actor, found[0])
     if not actor.holds(item.role, item.unit_code):
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
-    schema = forms.load_schema(item.form_key)
-    forms.validate(schema, data)
-    _check_cut_offs(schema, data, item.instance)
-    instance = instances.lock(session, item.instance_id)
-    session.refresh(item)
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
-    workflow = instances.load(instance)
+    version = definitions.load(session, instance.definition_id, found[1])
+    workflow = instances.load(instance, version)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("Công việc này không còn ở trạng thái chờ xử lý")
+    check = hooks.completion_check(instance.process_key, item.bpmn_id)
+    if check is not None:  # first: it turns what was typed into what the schema checks (e.g. scores)
+        data = check(session, instance, workflow, data)
+    schema = version.form(item.form_key)
+    forms.validate(schema, data)
+    _check_cut_offs(schema, data, instance)
+    before = instances.Mirror.of(workflow)
     output = getattr(worklist.multi_instance_spec(task), "output_item", None)
     if output is not None:
         # A multi-instance child's answer goes into its output item, tagged with the unit that gave it.
@@ -121,5 +143,5 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
                  summary=item.name + (f" — {data['comment']}" if data.get("comment") else ""),
                  payload={"bpmn_id": item.bpmn_id, "data": data})
-    instances.save(session, instance, workflow)
+    instances.save(session, instance, workflow, version, before.without(task_id))  # closed above
     return item

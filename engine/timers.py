@@ -7,7 +7,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -43,15 +43,19 @@ def fired_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, str]]:
     }
 
 
-def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    """Replace the instance's timer rows and set next_timer_at = the earliest."""
-    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
-    armed = armed_timers(workflow) if instance.status == "running" else []
-    for task_id, bpmn_id, name, fire_at in armed:
-        session.add(Timer(task_id=task_id, instance_id=instance.id, bpmn_id=bpmn_id, name=name,
-                          fire_at=clock.to_db(fire_at)))
-    instance.next_timer_at = clock.to_db(min(f for *_, f in armed)) if armed else None
-    session.flush()
+def sync(session: Session, instance: ProcessInstance, before: tuple, after: tuple) -> None:
+    """Mirror the change of armed timers from `before` to `after` ((task id, bpmn id, name, fire time) each):
+    delete the rows of timers no longer armed and insert the new ones (the caller sets next_timer_at)."""
+    old = {t[0]: t for t in before}
+    now = {t[0]: t for t in after}
+    gone = [task_id for task_id, t in old.items() if now.get(task_id) != t]
+    if gone:
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id, Timer.task_id.in_(gone))
+                        .execution_options(synchronize_session=False))
+    new = [dict(task_id=task_id, instance_id=instance.id, bpmn_id=bpmn_id, name=name, fire_at=clock.to_db(fire_at))
+           for task_id, (_, bpmn_id, name, fire_at) in now.items() if old.get(task_id) != now[task_id]]
+    if new:
+        session.execute(insert(Timer), new)
 
 
 def claim_due(session: Session, now: datetime) -> int | None:

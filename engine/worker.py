@@ -31,10 +31,12 @@ def fire_due_timers(db: Database, now: datetime | None = None, limit: int = 1000
                     return done
                 seen.add(instance_id)
                 instance = session.get(ProcessInstance, instance_id, populate_existing=True)
-                workflow = instances.load(instance)
+                version = instances.version_of(instance)
+                workflow = instances.load(instance, version)
+                before = instances.Mirror.of(workflow)
                 fired = instances.advance(workflow)
                 instances.audit_timers(session, instance, fired)
-                instances.save(session, instance, workflow)
+                instances.save(session, instance, workflow, version, before)
                 done += 1
         except Exception as exc:
             log.exception("timer run failed for instance %s", instance_id)

@@ -8,40 +8,49 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from . import calendar, clock, roles
 from .errors import EngineError
-from .models import ProcessInstance, WorkItem
+from .models import ProcessDefinition, ProcessInstance, WorkItem
 from .org import Actor
 
 ON_TIME, OVERDUE, DONE_ON_TIME, DONE_LATE = "Trong hạn", "Quá hạn", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"
 
 
-def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any]) -> None:
-    """Insert rows for newly READY user tasks; close rows whose task is no longer READY."""
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = {w.task_id: w for w in session.scalars(
-        select(WorkItem).where(WorkItem.instance_id == instance.id, WorkItem.state == "READY"))}
+def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
+         before: frozenset[str], after: frozenset[str]) -> None:
+    """Mirror the change of READY user tasks from `before` to `after` (task ids): close the rows of tasks that
+    left READY (a row the caller already closed, e.g. the completed one, is left as it is), insert rows for the
+    new ones."""
     now = clock.to_db(clock.now())
-    for task_id, row in open_rows.items():
-        if task_id not in ready:
-            task = workflow.get_task_from_id(UUID(task_id))
-            row.state = "COMPLETED" if task is not None and task.state == TaskState.COMPLETED else "CANCELLED"
-            row.closed_at = row.closed_at or now
-    for task_id, task in ready.items():
-        if task_id in open_rows:
-            continue
+    gone = before - after
+    if gone:
+        completed = {t for t in gone if _state_of(workflow, t) == TaskState.COMPLETED}
+        for state, ids in (("COMPLETED", completed), ("CANCELLED", gone - completed)):
+            if ids:
+                session.execute(update(WorkItem).where(WorkItem.instance_id == instance.id,
+                                                       WorkItem.task_id.in_(sorted(ids)), WorkItem.state == "READY")
+                                .values(state=state, closed_at=now).execution_options(synchronize_session=False))
+    new = []
+    for task_id in sorted(after - before):
+        task = workflow.get_task_from_id(UUID(task_id))
         info = meta["user_tasks"].get(task.task_spec.bpmn_id)
         if info is None or info["role"] is None:
             raise EngineError(f"Bước '{task.task_spec.bpmn_id}' không thuộc vai trò nào")
-        session.add(WorkItem(
+        new.append(dict(
             instance_id=instance.id, org_id=instance.org_id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id,
             name=info["name"], role=info["role"], unit_code=unit_for(task, info["role"]), form_key=info["form"],
             state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
         ))
-    session.flush()
+    if new:
+        session.execute(insert(WorkItem), new)  # one statement for all of them
+
+
+def _state_of(workflow: BpmnWorkflow, task_id: str):
+    task = workflow.get_task_from_id(UUID(task_id))
+    return task.state if task is not None else None
 
 
 def unit_for(task, role: str) -> str:
@@ -112,18 +121,22 @@ def instance_status(instance: ProcessInstance, now: datetime | None = None) -> s
     return DONE_LATE if due is not None and ended is not None and ended >= due else DONE_ON_TIME
 
 
-def grant_filter(actor: Actor):
-    """SQL condition: work items whose (role, unit) the actor holds."""
-    pairs = [and_(WorkItem.role == role, WorkItem.unit_code == unit) for role, unit in actor.grants]
-    return or_(*pairs) if pairs else WorkItem.id < 0
+def _open_items_of(actor: Actor, states: tuple[str, ...]):
+    """SQL condition: the actor's organisation's items in `states` whose (role, unit) the actor holds, written
+    as one full match of the worklist index (org_id, state, role, unit_code) per pair and state, so SQLite and
+    PostgreSQL answer it with index lookups whatever their statistics say."""
+    terms = [and_(WorkItem.org_id == actor.org_id, WorkItem.state == state, WorkItem.role == role,
+                  WorkItem.unit_code == unit) for role, unit in sorted(actor.grants) for state in states]
+    return or_(*terms) if terms else WorkItem.id < 0
 
 
 def my_work_items(session: Session, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
-    """Open work items of the actor's roles and units (and recently closed ones if asked)."""
-    query = (select(WorkItem).join(WorkItem.instance).options(contains_eager(WorkItem.instance))
-             .where(WorkItem.org_id == actor.org_id, grant_filter(actor)))
-    if not include_closed:
-        query = query.where(WorkItem.state == "READY")
+    """Open work items of the actor's roles and units (and closed ones if asked), each with its instance
+    (without the instance's state document, which a list never needs)."""
+    states = ("READY", "COMPLETED", "CANCELLED") if include_closed else ("READY",)
+    query = (select(WorkItem).join(WorkItem.instance)
+             .options(contains_eager(WorkItem.instance).defer(ProcessInstance.state))
+             .where(_open_items_of(actor, states)))
     return list(session.scalars(query.order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id)))
 
 
@@ -134,6 +147,20 @@ def instance_items(session: Session, instance_id: int) -> list[WorkItem]:
 
 def item_for_task(session: Session, task_id: str) -> WorkItem | None:
     return session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
+
+
+def item_with_digest(session: Session, task_id: str, definition_id: int | None = None) -> tuple[WorkItem, str] | None:
+    """(work item, digest of its instance's version) of a task, in one query; the instance comes with it. With
+    `definition_id` (the caller has just read the instance, e.g. with the lock) the instance is not read again."""
+    query = select(WorkItem, ProcessDefinition.sha256)
+    if definition_id is None:
+        query = (query.join(WorkItem.instance)
+                 .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                 .options(contains_eager(WorkItem.instance)))
+    else:
+        query = query.join(ProcessDefinition, ProcessDefinition.id == definition_id)
+    row = session.execute(query.where(WorkItem.task_id == task_id)).one_or_none()
+    return (row[0], row[1]) if row is not None else None
 
 
 def can_see_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:

@@ -43,8 +43,8 @@ def instance(instance_id: int):
 @login_required
 def diagram(instance_id: int):
     """The BPMN XML of the instance's process version and where the instance is: {"xml", "states"}."""
-    view = service.instance_view(_db(), actor(), instance_id)  # NotFound (404) for whoever may not see it
-    response = jsonify(xml=view["definition"].bpmn_xml, states=view["diagram_states"])
+    view = service.instance_diagram(_db(), actor(), instance_id)  # NotFound (404) for whoever may not see it
+    response = jsonify(xml=view["xml"], states=view["states"])
     response.headers["Cache-Control"] = "no-store"
     return response
 
