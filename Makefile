@@ -47,3 +47,8 @@ test: install vendor system-deps lint
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
+
+# Timings of the completion path and the worklist (bench/; not part of the test suite).
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench
