@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from engine.db import MIGRATION_LOCK, Database, SchemaNotReady, _alembic_config
@@ -22,7 +23,7 @@ from web.app import create_app
 
 CCHC = Path(sys.executable).parent / "cchc"
 HUE = Path(__file__).resolve().parent.parent / "processes" / "plans" / "hue.yaml"
-HEAD = "0005"
+HEAD = ScriptDirectory.from_config(_alembic_config()).get_current_head()  # the newest migration
 PG_URL = os.environ.get("CCHC_TEST_POSTGRES_URL")
 
 # Each command that needs the schema, with arguments it would otherwise run with.
