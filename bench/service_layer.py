@@ -70,8 +70,8 @@ class ServiceLayer:
             with self.sql.counting("view"):
                 started = perf_counter()
                 actor = service.actor_for_user(self.db, self.user_ids[step.login])  # flask-login's user loader
-                ctx = service.task_context(self.db, actor, task_id)
-                data, errors = service.parse_form(ctx["schema"], form)
+                task_form = service.task_form(self.db, actor, task_id)  # the POST path of web/work.py's view
+                data, errors = service.parse_form(task_form.schema, form)
                 with self.sql.counting("complete"):
                     called = perf_counter()
                     service.complete_task(self.db, actor, task_id, data)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from . import roles
 from .errors import EngineError
@@ -46,6 +46,23 @@ class Actor:
 def system_actor(org_id: int) -> Actor:
     """The system acting for one organisation (scheduler, CLI jobs)."""
     return Actor(0, "system", "Hệ thống", org_id, "", frozenset())
+
+
+def active_actor(session: Session, user_id: int) -> Actor | None:
+    """The Actor of an active user, read in one query (the user, their unit and every grant with its unit):
+    it is asked on every request."""
+    own, granted = aliased(Unit), aliased(Unit)
+    rows = session.execute(
+        select(User.id, User.login, User.full_name, User.org_id, User.session_version, own.code, RoleGrant.role,
+               granted.code)
+        .join(own, own.id == User.unit_id)
+        .outerjoin(RoleGrant, RoleGrant.user_id == User.id).outerjoin(granted, granted.id == RoleGrant.unit_id)
+        .where(User.id == user_id, User.active.is_(True))).all()
+    if not rows:
+        return None
+    first = rows[0]
+    grants = frozenset((r[6], r[7]) for r in rows if r[6] is not None)
+    return Actor(first[0], first[1], first[2], first[3], first[5], grants, first[4])
 
 
 def actor_for(session: Session, user: User) -> Actor:

@@ -270,6 +270,12 @@ def task_context(db: Database, actor: Actor, task_id: str) -> dict[str, Any]:
         return tasks.task_context(s, actor, task_id)
 
 
+def task_form(db: Database, actor: Actor, task_id: str) -> tasks.TaskForm:
+    """The form of a task, to read a submission with (one light query)."""
+    with db.read() as s:
+        return tasks.task_form(s, actor, task_id)
+
+
 def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """Submitted form strings -> (typed data, field errors in Vietnamese)."""
     return forms.parse_and_validate(schema, raw)
@@ -294,8 +300,7 @@ def actor_for_login(db: Database, login: str, org_code: str) -> Actor | None:
 
 def actor_for_user(db: Database, user_id: int) -> Actor | None:
     with db.read() as s:
-        user = s.get(User, user_id)
-        return org.actor_for(s, user) if user and user.active else None
+        return org.active_actor(s, user_id)
 
 
 def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -34,6 +35,33 @@ def _visible(session: Session, actor: Actor, item: WorkItem) -> WorkItem:
     return item
 
 
+@dataclass(frozen=True)
+class TaskForm:
+    """What submitting a task needs: which task, of which instance and process, and the form of its version."""
+
+    task_id: str
+    name: str
+    bpmn_id: str
+    instance_id: int
+    process_key: str
+    schema: dict[str, Any]
+
+
+def task_form(session: Session, actor: Actor, task_id: str) -> TaskForm:
+    """The form of a task the actor may see, from its instance's version (one query; no workflow is loaded)."""
+    found = worklist.item_with_digest(session, task_id, light=True)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc")
+    item = _visible(session, actor, found[0])
+    version = definitions.load(session, item.instance.definition_id, found[1])
+    return _form_of(item, version)
+
+
+def _form_of(item: WorkItem, version: definitions.Version) -> TaskForm:
+    return TaskForm(item.task_id, item.name, item.bpmn_id, item.instance_id, item.instance.process_key,
+                    version.form(item.form_key))
+
+
 SYSTEM_LABELS = {
     "period": "Kỳ", "lead_unit": "Đơn vị chủ trì", "supporting_units": "Đơn vị phối hợp", "due_at": "Hạn",
     "return_count": "Số lần đã trả lại", "contributions": "Kết quả của các đơn vị phối hợp", "unit": "Đơn vị",
@@ -64,7 +92,8 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     data = dict(task.data) if task is not None else {}
     own = set(schema["properties"])
     return {
-        "item": item, "schema": schema, "labels": labels, "choice_labels": choice_labels,
+        "item": item, "form": _form_of(item, version), "schema": schema, "labels": labels,
+        "choice_labels": choice_labels,
         "can_act": item.state == "READY" and actor.holds(item.role, item.unit_code),
         "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",
         # On rework (a returned report) the form opens with what was submitted last time.

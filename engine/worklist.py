@@ -149,14 +149,17 @@ def item_for_task(session: Session, task_id: str) -> WorkItem | None:
     return session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
 
 
-def item_with_digest(session: Session, task_id: str, definition_id: int | None = None) -> tuple[WorkItem, str] | None:
-    """(work item, digest of its instance's version) of a task, in one query; the instance comes with it. With
-    `definition_id` (the caller has just read the instance, e.g. with the lock) the instance is not read again."""
+def item_with_digest(session: Session, task_id: str, definition_id: int | None = None,
+                     light: bool = False) -> tuple[WorkItem, str] | None:
+    """(work item, digest of its instance's version) of a task, in one query; the instance comes with it
+    (`light`: without its state document). With `definition_id` (the caller has just read the instance, e.g.
+    with the lock) the instance is not read again."""
     query = select(WorkItem, ProcessDefinition.sha256)
     if definition_id is None:
+        eager = contains_eager(WorkItem.instance)
         query = (query.join(WorkItem.instance)
                  .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-                 .options(contains_eager(WorkItem.instance)))
+                 .options(eager.defer(ProcessInstance.state) if light else eager))
     else:
         query = query.join(ProcessDefinition, ProcessDefinition.id == definition_id)
     row = session.execute(query.where(WorkItem.task_id == task_id)).one_or_none()

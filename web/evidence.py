@@ -66,14 +66,14 @@ def instance_panel(instance) -> dict[str, Any] | None:
     return panel(instance.id, url_for("processes.instance", instance_id=instance.id))
 
 
-def task_panel(ctx: dict[str, Any]) -> dict[str, Any] | None:
-    """The panel for a task page whose form asks for it (or whose form has a criteria-scores table)."""
-    schema = ctx["schema"]
-    wanted = schema.get("x-panel") == "evidence" or any(
-        spec.get("x-widget") == SCORES_WIDGET for spec in schema["properties"].values())
-    if not wanted or ctx["item"].instance.process_key != PROCESS_KEY:
+def task_panel(form) -> dict[str, Any] | None:
+    """The panel for a task page whose form asks for it (or whose form has a criteria-scores table); `form` is
+    the service's TaskForm."""
+    wanted = form.schema.get("x-panel") == "evidence" or any(
+        spec.get("x-widget") == SCORES_WIDGET for spec in form.schema["properties"].values())
+    if not wanted or form.process_key != PROCESS_KEY:
         return None
-    return panel(ctx["item"].instance_id, url_for("work.task", task_id=ctx["item"].task_id))
+    return panel(form.instance_id, url_for("work.task", task_id=form.task_id))
 
 
 def hide_panel_rows(context_rows: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:

@@ -28,17 +28,15 @@ def worklist():
 @bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: str):
-    ctx = service.task_context(_db(), actor(), task_id)
-    panel = evidence.task_panel(ctx)  # the evidence of the index self-assessment, on the steps that need it
-    if panel is not None:
-        ctx["context_rows"] = evidence.hide_panel_rows(ctx["context_rows"])
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
-    status = 200
     if request.method == "POST":
+        # The submit path reads only the form it needs; the whole page is built only to show it again.
+        form = service.task_form(_db(), actor(), task_id)
+        panel = evidence.task_panel(form)  # the index self-assessment's evidence, on the steps that need it
         values = request.form.to_dict()
-        data, errors = service.parse_form(ctx["schema"], request.form)
-        data, errors = evidence.read_scores(ctx["schema"], request.form, data, errors, panel)
+        data, errors = service.parse_form(form.schema, request.form)
+        data, errors = evidence.read_scores(form.schema, request.form, data, errors, panel)
         if not errors:
             try:
                 service.complete_task(_db(), actor(), task_id, data)
@@ -48,11 +46,14 @@ def task(task_id: str):
                 flash(str(exc), "error")
                 return redirect(url_for("work.task", task_id=task_id)), 303
             else:
-                flash(f"Đã hoàn thành: {ctx['item'].name}", "success")
+                flash(f"Đã hoàn thành: {form.name}", "success")
                 return redirect(url_for("work.worklist")), 303
-        status = 400
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
+    ctx = service.task_context(_db(), actor(), task_id)
+    panel = evidence.task_panel(ctx["form"])
+    if panel is not None:
+        ctx["context_rows"] = evidence.hide_panel_rows(ctx["context_rows"])
     return render_template("task.html", units=service.unit_names(_db(), actor().org_id), errors=errors,
                            values=values, evidence_panel=panel,
                            score_rows=evidence.score_rows(ctx["schema"], panel, ctx["prefill"], values, errors),
-                           **ctx), status
+                           **ctx), (400 if request.method == "POST" else 200)
