@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -19,14 +19,16 @@ KIND_LABELS = {
 }
 
 
+_INSERT = insert(AuditEvent.__table__)
+
+
 def record(session: Session, kind: str, actor: str, *, instance_id: int | None = None, org_id: int | None = None,
-           task_id: str | None = None, summary: str = "", payload: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event; never updated or deleted afterwards."""
-    event = AuditEvent(kind=kind, actor=actor, instance_id=instance_id, org_id=org_id, task_id=task_id,
-                       at=clock.to_db(clock.now()), summary=summary,
-                       payload=json.dumps(payload or {}, ensure_ascii=False, default=str))
-    session.add(event)
-    return event
+           task_id: str | None = None, summary: str = "", payload: dict[str, Any] | None = None) -> None:
+    """Append one event; never updated or deleted afterwards. Written at once, as a plain INSERT (no ORM object
+    to flush later: it is on every step)."""
+    session.execute(_INSERT, {"kind": kind, "actor": actor, "instance_id": instance_id, "org_id": org_id,
+                              "task_id": task_id, "at": clock.to_db(clock.now()), "summary": summary,
+                              "payload": json.dumps(payload or {}, ensure_ascii=False, default=str)})
 
 
 def history(session: Session, instance_id: int) -> list[AuditEvent]:

@@ -133,9 +133,23 @@ _MESSAGES = {
 }
 
 
+_validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    """One validator per schema object (a version's forms live as long as the process): building one costs more
+    than validating with it."""
+    found = _validators.get(id(schema))
+    if found is None or found[0] is not schema:
+        if len(_validators) > 2048:
+            _validators.clear()
+        found = _validators[id(schema)] = (schema, Draft202012Validator(schema, format_checker=FormatChecker()))
+    return found[1]
+
+
 def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Validate `data` against `schema`; FormInvalid maps each bad field to a Vietnamese message."""
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = _validator(schema)
     errors: dict[str, str] = {}
     for err in sorted(validator.iter_errors(data), key=lambda e: len(e.path)):
         if err.validator == "required":

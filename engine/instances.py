@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, object_session
 
@@ -143,15 +143,21 @@ def lock(session: Session, instance_id: int) -> ProcessInstance:
 
 def lock_for_task(session: Session, task_id: str) -> ProcessInstance | None:
     """lock() of the instance a work item belongs to, found by the item's task id (None if there is none)."""
-    owner = select(WorkItem.instance_id).where(WorkItem.task_id == task_id).scalar_subquery()
-    return _lock_where(session, ProcessInstance.id == owner)
+    return session.scalars(_LOCK_FOR_TASK, {"task_id": task_id}, execution_options=_LOCK_OPTIONS).first()
 
 
 def _lock_where(session: Session, condition) -> ProcessInstance | None:
     statement = (update(ProcessInstance).where(condition).values(lock_version=ProcessInstance.lock_version + 1)
                  .returning(ProcessInstance))
-    return session.scalars(statement, execution_options={"populate_existing": True,
-                                                         "synchronize_session": False}).first()
+    return session.scalars(statement, execution_options=_LOCK_OPTIONS).first()
+
+
+_LOCK_OPTIONS = {"populate_existing": True, "synchronize_session": False}
+# Built once: every completion starts with it.
+_LOCK_FOR_TASK = (update(ProcessInstance)
+                  .where(ProcessInstance.id == select(WorkItem.instance_id)
+                         .where(WorkItem.task_id == bindparam("task_id")).scalar_subquery())
+                  .values(lock_version=ProcessInstance.lock_version + 1).returning(ProcessInstance))
 
 
 def version_of(instance: ProcessInstance) -> definitions.Version:
@@ -195,14 +201,16 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, ve
     instance.state = state_document(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = clock.to_db(clock.now())
-    if workflow.is_completed() and instance.status == "running":
+    ended = workflow.is_completed() and instance.status == "running"
+    if ended:
         instance.status = "completed"
         instance.completed_at = instance.updated_at
-        audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
-                     summary="Quy trình đã kết thúc")
     after = Mirror.of(workflow, instance.status == "running")
     # Every column of the instance is set before the first statement below, so it is written in one UPDATE.
     instance.next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+    if ended:
+        audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
+                     summary="Quy trình đã kết thúc")
     timers.sync(session, instance, before.armed, after.armed)
     worklist.sync(session, instance, workflow, version.meta, before.ready, after.ready)
     session.flush()

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from . import calendar, clock, roles
@@ -149,20 +149,29 @@ def item_for_task(session: Session, task_id: str) -> WorkItem | None:
     return session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
 
 
+# Built once (they run on every task page and completion): the item with its instance and version digest; the
+# same without the instance's state document; the item and digest alone, when the caller has the instance.
+_ITEM_WITH_INSTANCE = (select(WorkItem, ProcessDefinition.sha256).join(WorkItem.instance)
+                       .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                       .where(WorkItem.task_id == bindparam("task_id")))
+_ITEMS = {
+    "full": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance)),
+    "light": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance).defer(ProcessInstance.state)),
+    "item": (select(WorkItem, ProcessDefinition.sha256)
+             .join(ProcessDefinition, ProcessDefinition.id == bindparam("definition_id"))
+             .where(WorkItem.task_id == bindparam("task_id"))),
+}
+
+
 def item_with_digest(session: Session, task_id: str, definition_id: int | None = None,
                      light: bool = False) -> tuple[WorkItem, str] | None:
     """(work item, digest of its instance's version) of a task, in one query; the instance comes with it
     (`light`: without its state document). With `definition_id` (the caller has just read the instance, e.g.
     with the lock) the instance is not read again."""
-    query = select(WorkItem, ProcessDefinition.sha256)
-    if definition_id is None:
-        eager = contains_eager(WorkItem.instance)
-        query = (query.join(WorkItem.instance)
-                 .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-                 .options(eager.defer(ProcessInstance.state) if light else eager))
+    if definition_id is not None:
+        row = session.execute(_ITEMS["item"], {"task_id": task_id, "definition_id": definition_id}).one_or_none()
     else:
-        query = query.join(ProcessDefinition, ProcessDefinition.id == definition_id)
-    row = session.execute(query.where(WorkItem.task_id == task_id)).one_or_none()
+        row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 
