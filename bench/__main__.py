@@ -15,7 +15,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from engine import clock
+from engine.core import clock
 
 from .common import NOW, PROCESS_KEY, STEPS, Run, median, p95
 from .raw_memory import RawMemory

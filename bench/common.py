@@ -11,8 +11,9 @@ from typing import Any
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, service
-from engine.serializer import restore, spec_document
+from engine import service
+from engine.core import clock
+from engine.runtime.serializer import restore, spec_document
 from tests.helpers import CONTRIBUTION, REPORT
 
 PROCESS_KEY = "legal_document_review"
@@ -67,7 +68,7 @@ def form_strings(data: dict[str, Any]) -> dict[str, str]:
 
 
 def parse_spec():
-    """The BPMN file parsed by SpiffWorkflow itself: (spec, subprocess specs, spec JSON for engine.serializer)."""
+    """The BPMN file parsed by SpiffWorkflow itself: (spec, subprocess specs, spec JSON for the serializer)."""
     parser = SpiffBpmnParser()
     parser.add_bpmn_file(str(BPMN_FILE))
     spec, subs = parser.get_spec(PROCESS_KEY), parser.get_subprocess_specs(PROCESS_KEY)
@@ -75,7 +76,7 @@ def parse_spec():
 
 
 def restore_state(state_json: str, spec, subs, spec_json: str):
-    """engine.serializer.restore, whichever way it takes the spec: the deserialized specs, or (before the
+    """engine.runtime.serializer.restore, whichever way it takes the spec: the deserialized specs, or (before the
     completion-path work) the stored spec document."""
     if len(inspect.signature(restore).parameters) == 3:
         return restore(state_json, spec, subs)

@@ -8,8 +8,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.script_engine import ENGINE
-from engine.serializer import state_document
+from engine.runtime.script_engine import ENGINE
+from engine.runtime.serializer import state_document
 
 from .common import STEPS, Run, initial_data, parse_spec, period, put_answer, ready_user_tasks, task_key
 

@@ -1,6 +1,6 @@
 """Runner 2, the minimal durable engine: raw SpiffWorkflow with its state in one SQLite row, loaded before and
 committed after every step, with the project's SQLite settings (WAL, foreign keys, busy timeout, BEGIN IMMEDIATE:
-engine/db.py make_engine)."""
+engine/core/db.py make_engine)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.script_engine import ENGINE
-from engine.serializer import state_document
+from engine.runtime.script_engine import ENGINE
+from engine.runtime.serializer import state_document
 
 from .common import (
     STEPS,

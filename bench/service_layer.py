@@ -10,8 +10,8 @@ from time import perf_counter
 from sqlalchemy import event, select
 
 from engine import service
-from engine.db import Database
-from engine.models import WorkItem
+from engine.core.db import Database
+from engine.core.models import WorkItem
 
 from .common import LEAD, ORG, PROCESS_KEY, STEPS, SUPPORTING, Run, form_strings, period
 

@@ -15,9 +15,10 @@ import sqlite3
 from datetime import datetime, timedelta
 from time import perf_counter
 
-from engine import clock, service
-from engine.db import Database
-from engine.serializer import SERIALIZER_VERSION
+from engine import service
+from engine.core import clock
+from engine.core.db import Database
+from engine.runtime.serializer import SERIALIZER_VERSION
 
 from .common import LEAD, ORG, PROCESS_KEY
 

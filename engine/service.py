@@ -1,6 +1,6 @@
 """The engine's façade: web views, CLI commands and test steps call these functions only.
 
-Each function is one transaction; errors are engine.errors exceptions with messages fit for users.
+Each function is one transaction; errors are engine.core.errors exceptions with messages fit for users.
 """
 
 from __future__ import annotations
@@ -13,35 +13,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from . import (
+from engine.core import audit, clock, config, org
+from engine.core.db import Database
+from engine.core.errors import NotFound, ValidationFailed
+from engine.core.models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
+from engine.core.org import Actor
+from engine.planning import plans, registry, schedule
+from engine.plugins.index_self_assessment import (  # self_score: its completion check registers on import
     appraisal_export,
-    audit,
-    clock,
-    config,
-    deploy,
     evidence,
-    forms,
-    instances,
-    manual_start,
-    org,
-    plans,
-    registry,
-    schedule,
-    self_score,  # noqa: F401 - the index self-assessment registers its completion check (engine.hooks)
-    tasks,
-    worker,
-    worklist,
+    self_score,  # noqa: F401
 )
-from .db import Database
-from .errors import NotFound, ValidationFailed
-from .models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
-from .org import Actor
+from engine.runtime import deploy, forms, instances, manual_start, tasks, worker, worklist
 
 PROCESSES_DIR = config.PROCESSES_DIR  # shipped with the package (installed, or the source tree's processes/)
 
 
 def init_db(db: Database) -> None:
-    """Create or upgrade the schema (Alembic migrations in engine/migrations)."""
+    """Create or upgrade the schema (Alembic migrations in engine/core/migrations)."""
     db.migrate()
 
 
@@ -221,7 +210,7 @@ def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:
         return plans.registry_of(plan) if plan else None
 
 
-# --- Evidence of the index self-assessment (engine.evidence) ----------------------------------------------------
+# --- Evidence of the index self-assessment (its plug-in) ---------------------------------------------------------
 
 def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
     with db.read() as s:

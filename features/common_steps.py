@@ -18,8 +18,11 @@ import pytest
 from parse import with_pattern
 from pytest_bdd import given, parsers, then, when
 
-from engine import clock, deadlines, service, worklist
-from engine.errors import EngineError
+from engine import service
+from engine.core import clock
+from engine.core.errors import EngineError
+from engine.planning import deadlines
+from engine.runtime import worklist
 from features.form_data import answers
 
 STATES = (worklist.ON_TIME, worklist.OVERDUE, worklist.DONE_ON_TIME, worklist.DONE_LATE)

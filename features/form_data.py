@@ -8,7 +8,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from engine import clock, forms
+from engine.core import clock
+from engine.runtime import forms
 
 OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     ("document_issuance", "issue_and_send"): {"document_number": "2609/KH-SYT", "recipient": "UBND tỉnh; Sở Nội vụ"},

@@ -11,7 +11,7 @@ from typing import Any
 
 from pytest_bdd import when
 
-from engine import forms
+from engine.runtime import forms
 from features.common_steps import complete, item_in_focus, move_clock, step
 from features.form_data import _value, answers
 

@@ -1,5 +1,5 @@
 """index_self_assessment.feature: the annual CCHC index self-assessment the scheduler opens on 01/01 (Huế HUE-CS-01,
-Đồng Nai 2021-2030 DNA-CS-01, Quảng Ngãi QNG-CS-01): evidence by batch (engine.evidence through engine.service),
+Đồng Nai 2021-2030 DNA-CS-01, Quảng Ngãi QNG-CS-01): evidence by batch (the plug-in, through engine.service),
 self-score, approval, submission and the .xlsx export. Shared steps: features/common_steps.py; steps ending in
 "với:" (a form filled in from a table): features/form_steps.py.
 """
@@ -16,8 +16,10 @@ import pytest
 from openpyxl import load_workbook
 from pytest_bdd import scenarios, then, when
 
-from engine import clock, deadlines, service
-from engine.errors import FormInvalid
+from engine import service
+from engine.core import clock
+from engine.core.errors import FormInvalid
+from engine.planning import deadlines
 from features.common_steps import complete, focus_view, instance_by_title, item_in_focus, refusal, step
 
 scenarios("index_self_assessment.feature")

@@ -12,7 +12,8 @@ from datetime import datetime
 import pytest
 from pytest_bdd import given, scenarios, then, when
 
-from engine import clock, service
+from engine import service
+from engine.core import clock
 from features.common_steps import (
     complete,
     focus_view,

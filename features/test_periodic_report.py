@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pytest_bdd import scenarios, then, when
 
-from engine import clock, service
+from engine import service
+from engine.core import clock
 from features.common_steps import assert_own_items, complete, focus_view, item_in_focus, latest_item, move_clock, step
 
 scenarios("periodic_report.feature")

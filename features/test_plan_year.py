@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pytest_bdd import parsers, scenarios, then, when
 
-from engine import deadlines, registry, schedule
-from engine.simulate import registry_path, simulate_year
+from engine.planning import deadlines, registry, schedule
+from engine.planning.simulate import registry_path, simulate_year
 
 scenarios("plan_year.feature")
 

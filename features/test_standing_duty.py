@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pytest_bdd import scenarios, then, when
 
-from engine import clock, deadlines, service, worklist
+from engine import service
+from engine.core import clock
+from engine.planning import deadlines
+from engine.runtime import worklist
 from features.common_steps import complete, move_clock, open_items, step
 from features.form_data import answers
 

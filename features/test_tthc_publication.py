@@ -9,8 +9,9 @@ from datetime import datetime
 
 from pytest_bdd import scenarios, then, when
 
-from engine import forms, service
-from engine.errors import FormInvalid
+from engine import service
+from engine.core.errors import FormInvalid
+from engine.runtime import forms
 from features.common_steps import assert_own_items, focus_view, item_in_focus, refusal, remaining_complete, step
 from features.form_steps import complete_with
 

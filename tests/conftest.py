@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import clock, service
-from engine.db import Database
+from engine import service
+from engine.core import clock
+from engine.core.db import Database
 from web.app import create_app
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy import select
 
-from engine import clock, instances, service
-from engine.errors import Conflict
-from engine.models import AuditEvent, WorkItem
+from engine import service
+from engine.core import clock
+from engine.core.errors import Conflict
+from engine.core.models import AuditEvent, WorkItem
+from engine.runtime import instances
 
 CONTRIBUTION = {"documents_reviewed": 4, "proposals": "Đề nghị sửa đổi Quyết định số 12/2020/QĐ-UBND"}
 REPORT = {"report_title": "Báo cáo kết quả rà soát năm 2026", "total_reviewed": 8,

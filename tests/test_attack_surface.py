@@ -23,8 +23,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from engine import clock, service
-from engine.db import Database
+from engine import service
+from engine.core import clock
+from engine.core.db import Database
 from tests.conftest import DEMO_ORG
 from tests.helpers import open_item
 from tests.test_index_self_assessment import PDF

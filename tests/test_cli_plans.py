@@ -79,7 +79,7 @@ def test_load_plan_rejects_a_bad_registry_and_loads_a_good_one(tmp_path, capsys)
 
 def test_simulate_year_runs_on_a_copy_of_the_database_and_leaves_it_untouched(db_url, capsys):
     from engine import service
-    from engine.db import Database
+    from engine.core.db import Database
 
     before = len(service.list_instances(Database(db_url)))
     code, out, _ = run(capsys, "--database-url", db_url, "simulate-year", "--plan", "thanh-hoa", "--year", "2027")

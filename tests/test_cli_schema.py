@@ -17,7 +17,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from engine.db import MIGRATION_LOCK, Database, SchemaNotReady, _alembic_config
+from engine.core.db import MIGRATION_LOCK, Database, SchemaNotReady, _alembic_config
 from web import cli
 from web.app import create_app
 

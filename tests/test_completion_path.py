@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from engine import definitions, deploy, service
-from engine.errors import FormInvalid
+from engine import service
+from engine.core.errors import FormInvalid
+from engine.runtime import definitions, deploy
 from tests.helpers import CONTRIBUTION, REPORT, open_item, start_review
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def test_a_completion_takes_at_most_eight_statements_and_reads_no_definition(db,
             assert not [s for s in seen if " timer" in s.split("WHERE")[0]], seen
     assert max(counts) <= 8, counts
     with db.read() as s:
-        from engine.models import ProcessInstance
+        from engine.core.models import ProcessInstance
         assert s.get(ProcessInstance, inst.id).status == "completed"
 
 
@@ -126,8 +127,8 @@ def _params_of(db, who) -> tuple:
     """The parameters my_work_items binds, in order (as the compiled query lists them)."""
     from sqlalchemy import select
 
-    from engine import worklist
-    from engine.models import WorkItem
+    from engine.core.models import WorkItem
+    from engine.runtime import worklist
 
     compiled = select(WorkItem.id).where(worklist._open_items_of(who, ("READY",))).compile(db.engine)
     return tuple(compiled.params[name] for name in compiled.positiontup)

@@ -1,4 +1,4 @@
-"""One configuration object: engine.config.Settings, read from CCHC_… variables once at start-up and handed to the
+"""One configuration object: engine.core.config.Settings, read from CCHC_… variables once at start-up and handed to the
 engine and the web app; nothing else in engine/ or web/ reads the environment, and the README documents every
 variable."""
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import config, forms
-from engine.config import ConfigError, Settings
+from engine.core import config
+from engine.core.config import ConfigError, Settings
+from engine.runtime import forms
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,17 +140,17 @@ def _reads_the_environment(tree: ast.AST) -> list[int]:
 
 
 def test_nothing_reads_the_environment_outside_engine_config():
-    """engine/sandbox/runner.py starts its worker with env={} (an empty environment, passed, not read)."""
+    """engine/runtime/sandbox/runner.py starts its worker with env={} (an empty environment, passed, not read)."""
     found = {}
     for path in sorted([*(ROOT / "engine").rglob("*.py"), *(ROOT / "web").rglob("*.py")]):
-        if path == ROOT / "engine" / "config.py":
+        if path == ROOT / "engine" / "core" / "config.py":
             continue
         lines = _reads_the_environment(ast.parse(path.read_text(encoding="utf-8")))
         if lines:
             found[str(path.relative_to(ROOT))] = lines
     assert found == {}
     assert _reads_the_environment(ast.parse("import os\nos.environ.get('X')\nfrom os import getenv")) == [2, 3]
-    assert "env={}" in (ROOT / "engine" / "sandbox" / "runner.py").read_text(encoding="utf-8")
+    assert "env={}" in (ROOT / "engine" / "runtime" / "sandbox" / "runner.py").read_text(encoding="utf-8")
 
 
 def test_the_readme_documents_every_variable_in_one_configuration_table():

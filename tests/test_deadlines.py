@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from engine import calendar, clock, deadlines
-from engine.deadlines import DeadlineError, parse_schedule
+from engine.core import clock
+from engine.planning import calendar, deadlines
+from engine.planning.deadlines import DeadlineError, parse_schedule
 
 
 def occurrences(recurrence, deadline, year, **kw):

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import deploy, service
-from engine.errors import ValidationFailed
-from engine.models import AuditEvent, ProcessDefinition, Timer
+from engine import service
+from engine.core.errors import ValidationFailed
+from engine.core.models import AuditEvent, ProcessDefinition, Timer
+from engine.runtime import deploy
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGAL = ROOT / "processes" / "legal_document_review" / "legal_document_review.bpmn"
@@ -160,8 +161,8 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from engine.db import Database
-    from engine.models import Base
+    from engine.core.db import Database
+    from engine.core.models import Base
 
     database = Database(f"sqlite:///{tmp_path / 'm.db'}")
     service.init_db(database)
@@ -172,7 +173,7 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
 
 
 def test_oversized_file_is_refused_before_parsing():
-    from engine.safe_xml import MAX_XML_BYTES
+    from engine.runtime.safe_xml import MAX_XML_BYTES
 
     huge = legal_xml().replace("<bpmn:process ", "<!--" + "x" * MAX_XML_BYTES + "--><bpmn:process ", 1)
     problems = problems_of(huge)

@@ -11,9 +11,9 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from engine import evidence
-from engine.errors import EngineError
-from engine.models import AuditEvent
+from engine.core.errors import EngineError
+from engine.core.models import AuditEvent
+from engine.plugins.index_self_assessment import evidence
 from tests.test_index_self_assessment import DOCX, PDF, XLSX, _zip, add_file, add_link, evidence_rows, param_id, start
 
 MACRO = "có chứa macro hoặc điều khiển ActiveX"

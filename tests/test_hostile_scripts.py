@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import deploy, service
-from engine.errors import EngineError, ValidationFailed
-from engine.models import AuditEvent, ProcessInstance
-from engine.sandbox import runner
+from engine import service
+from engine.core.errors import EngineError, ValidationFailed
+from engine.core.models import AuditEvent, ProcessInstance
+from engine.runtime import deploy
+from engine.runtime.sandbox import runner
 from tests.hostile_scripts import CASES, Case, make_process
 
 REFUSED = [c for c in CASES if c.expect == "refused"]

@@ -25,10 +25,10 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from engine import deploy
-from engine.errors import ValidationFailed
-from engine.models import AuditEvent, ProcessDefinition
-from engine.safe_xml import MAX_XML_BYTES
+from engine.core.errors import ValidationFailed
+from engine.core.models import AuditEvent, ProcessDefinition
+from engine.runtime import deploy
+from engine.runtime.safe_xml import MAX_XML_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "data" / "hostile" / "xml"

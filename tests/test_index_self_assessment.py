@@ -12,9 +12,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from engine import appraisal_export, clock, criteria, evidence, registry, self_score, service
-from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound, ValidationFailed
-from engine.models import AuditEvent, Evidence, ProcessInstance, Timer, WorkItem
+from engine import service
+from engine.core import clock
+from engine.core.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound, ValidationFailed
+from engine.core.models import AuditEvent, Evidence, ProcessInstance, Timer, WorkItem
+from engine.planning import registry
+from engine.plugins.index_self_assessment import appraisal_export, criteria, evidence, self_score
 from tests.helpers import complete, open_item
 
 SEEDS = Path("/work/shared/seeds")

@@ -10,10 +10,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from engine import clock, instances, service, worklist
-from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
-from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
-from engine.serializer import state_document
+from engine import service
+from engine.core import clock
+from engine.core.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
+from engine.core.models import AuditEvent, ProcessInstance, Timer, WorkItem
+from engine.runtime import instances, worklist
+from engine.runtime.serializer import state_document
 from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, race, run_to_approval, start_review
 
 

@@ -6,7 +6,7 @@ import pytest
 from alembic import command
 from sqlalchemy.exc import IntegrityError
 
-from engine.db import Database, _alembic_config
+from engine.core.db import Database, _alembic_config
 
 
 def test_upgrade_from_0002_keeps_users_and_grants(tmp_path):

@@ -65,7 +65,7 @@ def test_an_installed_package_loads_the_demo_and_serves_the_login_page_from_anot
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("CCHC_") and k not in ("DATABASE_URL", "PYTHONPATH", "VIRTUAL_ENV")}
     env["PYTHONUNBUFFERED"] = "1"
-    where = subprocess.run([str(python), "-c", "import engine.config as c, web; print(c.__file__); "
+    where = subprocess.run([str(python), "-c", "import engine.core.config as c, web; print(c.__file__); "
                             "print(c.PROCESSES_DIR); print(c.FORMS_DIR); print(web.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, timeout=60)
     assert where.returncode == 0, where.stderr

@@ -1,4 +1,4 @@
-"""The engine's own password hashes (engine.passwords, so the engine needs no Werkzeug) are Werkzeug's format:
+"""The engine's own password hashes (engine.core.passwords, so the engine needs no Werkzeug) are Werkzeug's format:
 hashes already stored in databases still verify, and new ones are what Werkzeug would accept."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from werkzeug.security import check_password_hash as werkzeug_check
 from werkzeug.security import generate_password_hash as werkzeug_generate
 
-from engine.passwords import check_password_hash, generate_password_hash
+from engine.core.passwords import check_password_hash, generate_password_hash
 
 
 def test_a_hash_stored_by_werkzeug_still_verifies():

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from engine import clock, service
-from engine.db import Database
-from engine.models import AuditEvent, ProcessInstance
+from engine import service
+from engine.core import clock
+from engine.core.db import Database
+from engine.core.models import AuditEvent, ProcessInstance
 from tests.helpers import complete, open_item, race, run_to_approval, start_review
 
 pytestmark = pytest.mark.postgres

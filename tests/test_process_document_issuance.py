@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine import clock, service, worklist
-from engine.errors import FormInvalid
-from engine.models import ProcessInstance, Timer, WorkItem
+from engine import service
+from engine.core import clock
+from engine.core.errors import FormInvalid
+from engine.core.models import ProcessInstance, Timer, WorkItem
+from engine.runtime import worklist
 from tests.helpers import assert_fully_drawn, assert_reminder_fires_at, complete, deployed, fired, items, open_item, vn
 
 BPMN = Path(__file__).resolve().parent.parent / "processes" / "document_issuance" / "document_issuance.bpmn"

@@ -8,9 +8,11 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from engine import clock, instances, service, worklist
-from engine.errors import Forbidden, FormInvalid, NotFound
-from engine.models import ProcessInstance, Timer, WorkItem
+from engine import service
+from engine.core import clock
+from engine.core.errors import Forbidden, FormInvalid, NotFound
+from engine.core.models import ProcessInstance, Timer, WorkItem
+from engine.runtime import instances, worklist
 from tests.helpers import assert_one_run_fires_at, assert_valid_and_fully_laid_out, complete, open_item, vn
 
 ROOT = Path(__file__).resolve().parent.parent

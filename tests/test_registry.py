@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import registry, service
-from engine.errors import ValidationFailed
+from engine import service
+from engine.core.errors import ValidationFailed
+from engine.planning import registry
 
 DATA = Path(__file__).parent / "data" / "plans"
 SEEDS = {"hue": "000_e9e08f42d66fca15.txt", "quang-ngai": "001_07b90c17cd1837c6.txt",

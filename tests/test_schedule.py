@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import calendar, clock, service, worklist
-from engine.errors import Conflict, EngineError, Forbidden
-from engine.models import ProcessInstance
+from engine import service
+from engine.core import clock
+from engine.core.errors import Conflict, EngineError, Forbidden
+from engine.core.models import ProcessInstance
+from engine.planning import calendar
+from engine.runtime import worklist
 
 MINI = Path(__file__).parent / "data" / "plans" / "mini.yaml"
 
@@ -120,7 +123,7 @@ def test_racing_schedulers_open_each_instance_once(mini, fake_clock):
 
 
 def test_the_worker_tick_opens_then_fires(mini, fake_clock):
-    from engine import worker
+    from engine.runtime import worker
 
     fake_clock.set(vn(2026, 12, 1, 9, 0))
     opened_count, _fired = worker.tick(mini, plan_keys={"mini"})

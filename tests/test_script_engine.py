@@ -8,9 +8,9 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from engine import deploy
-from engine.errors import ValidationFailed
-from engine.script_engine import ENGINE, UnsafeScript, check_source
+from engine.core.errors import ValidationFailed
+from engine.runtime import deploy
+from engine.runtime.script_engine import ENGINE, UnsafeScript, check_source
 
 LEGAL = Path(__file__).resolve().parent.parent / "processes" / "legal_document_review" / "legal_document_review.bpmn"
 
@@ -48,7 +48,7 @@ def test_escape_attempts_do_not_run(source):
 
 def test_builtins_are_restricted_even_without_the_gate():
     # Defence in depth: had the policy missed `open`, compiled code has no real builtins to find it in.
-    from engine.sandbox.guards import restricted_globals
+    from engine.runtime.sandbox.guards import restricted_globals
     names = restricted_globals()
     assert set(names["__builtins__"]) == {"True", "False", "None"}
     assert not {"open", "__import__", "eval", "getattr", "type"} & set(names)
@@ -89,8 +89,8 @@ def test_a_script_failing_at_run_time_loses_nothing(db, actor, script, reason):
     from sqlalchemy import select
 
     from engine import service
-    from engine.errors import EngineError
-    from engine.models import ProcessInstance, WorkItem
+    from engine.core.errors import EngineError
+    from engine.core.models import ProcessInstance, WorkItem
     from tests.helpers import REPORT, complete, open_item, start_review
 
     xml = LEGAL.read_text(encoding="utf-8").replace('report_status = "issued"', escape(script))
@@ -111,12 +111,12 @@ def test_a_script_failing_at_run_time_loses_nothing(db, actor, script, reason):
 
 
 # Every module of engine/ (found with pkgutil, so a new one is covered) imported in a fresh interpreter; then no
-# Flask, Werkzeug or web module may be loaded. engine.migrations.env is Alembic's script, which only runs inside
+# Flask, Werkzeug or web module may be loaded. engine.core.migrations.env is Alembic's script, which only runs inside
 # an upgrade (Database.migrate imports it there).
 _IMPORT_EVERY_ENGINE_MODULE = """
 import importlib, json, pkgutil, sys
 import engine
-names = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.") if m.name != "engine.migrations.env"]
+names = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.") if m.name != "engine.core.migrations.env"]
 for name in names:
     importlib.import_module(name)
 web_side = sorted(m for m in sys.modules if m.split(".")[0] in ("flask", "werkzeug", "web") or m.startswith("flask_"))
@@ -133,8 +133,8 @@ def test_engine_never_imports_flask():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.splitlines()[-1])
-    assert {"engine.service", "engine.worker", "engine.config", "engine.sandbox.worker",
-            "engine.migrations.versions.0001_initial_schema"} <= set(found["imported"])
+    assert {"engine.service", "engine.runtime.worker", "engine.core.config", "engine.runtime.sandbox.worker",
+            "engine.core.migrations.versions.0001_initial_schema"} <= set(found["imported"])
     assert found["web_side"] == []
 
 
@@ -142,7 +142,7 @@ def test_the_shipped_processes_conditions_and_timers_run_in_process():
     """What every duty evaluates all the time stays in the server's process (no worker start per decision)."""
     from lxml import etree
 
-    from engine.sandbox.policy import compile_code
+    from engine.runtime.sandbox.policy import compile_code
 
     ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
     expressions = []
@@ -155,7 +155,7 @@ def test_the_shipped_processes_conditions_and_timers_run_in_process():
 
 
 def test_code_that_loops_runs_in_the_worker_and_gives_the_same_answer(monkeypatch):
-    from engine.sandbox import runner
+    from engine.runtime.sandbox import runner
 
     spawned = []
     real = runner.subprocess.Popen
@@ -175,8 +175,9 @@ def test_a_timer_driven_script_stopped_by_the_sandbox_is_retried_later_and_other
 
     from sqlalchemy import select
 
-    from engine import clock, service
-    from engine.models import AuditEvent, ProcessInstance
+    from engine import service
+    from engine.core import clock
+    from engine.core.models import AuditEvent, ProcessInstance
     from tests.helpers import start_review
 
     # Started before the bomb's version is deployed, so it keeps the healthy version; due the same day.
@@ -205,7 +206,7 @@ def test_a_timer_driven_script_stopped_by_the_sandbox_is_retried_later_and_other
 
 def test_joining_lists_in_cheap_code_is_redone_in_the_worker(monkeypatch):
     """`a + b` looks cheap, but on lists its size check walks what they hold: the worker does the run."""
-    from engine.sandbox import runner
+    from engine.runtime.sandbox import runner
 
     spawned = []
     real = runner.subprocess.Popen

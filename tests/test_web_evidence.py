@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from engine import service
-from engine.models import Evidence
+from engine.core.models import Evidence
 from tests.helpers import complete, open_item
 from tests.test_index_self_assessment import DOCX, JPEG, PDF, PNG, XLSX, param_id, resolved, run_batch, start
 from tests.web_helpers import login, token
@@ -425,7 +425,7 @@ def test_export_downloads_an_xlsx_for_whoever_sees_the_instance(client, db, acto
 
 
 def test_scores_that_are_not_finite_numbers_are_refused_not_a_crash():
-    from engine import self_score
+    from engine.plugins.index_self_assessment import self_score
 
     crit = [{"code": "1.1", "name": "A", "max_points": 2.0}]
     for value in ("nan", "inf", float("nan"), float("-inf")):

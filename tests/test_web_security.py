@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from engine import service
-from engine.models import User
+from engine.core.models import User
 from tests.helpers import open_item, start_review
 from tests.test_index_self_assessment import PDF
 from tests.test_index_self_assessment import start as start_self_assessment
@@ -254,7 +254,7 @@ def test_a_session_naming_the_user_without_a_version_is_refused(client):
 def test_migration_0005_gives_existing_users_session_version_0(tmp_path):
     from alembic import command
 
-    from engine.db import Database, _alembic_config
+    from engine.core.db import Database, _alembic_config
 
     database = Database(f"sqlite:///{tmp_path / 'old.db'}")
     with database.engine.begin() as c:
@@ -428,7 +428,7 @@ def test_the_database_secret_key_and_their_folder_are_private(tmp_path, monkeypa
     import os
     import stat
 
-    from engine.db import Database
+    from engine.core.db import Database
 
     folder = tmp_path / "instance"
     monkeypatch.setenv("CCHC_INSTANCE_DIR", str(folder))

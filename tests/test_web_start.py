@@ -11,7 +11,9 @@ from datetime import date, timedelta
 
 from lxml import html as lxml_html
 
-from engine import calendar, clock, service
+from engine import service
+from engine.core import clock
+from engine.planning import calendar
 from tests.web_helpers import login_ok, token
 
 TODAY = "01/12/2026"
@@ -211,7 +213,7 @@ def test_the_same_event_twice_the_same_day_is_a_clear_conflict(client, db, fake_
 
 
 def test_the_start_page_and_the_command_line_give_the_same_refusals(client, db, db_url):
-    """One rule in the engine (engine.manual_start): the page and `cchc start` refuse the same input alike."""
+    """One rule in the engine (engine.runtime.manual_start): the page and `cchc start` refuse the same input alike."""
     import subprocess
     import sys
     from pathlib import Path

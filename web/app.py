@@ -14,10 +14,11 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import clock, config, service
-from engine.config import ConfigError, Settings, parse_bool, parse_hops
-from engine.db import Database
-from engine.errors import Conflict, EngineError, Forbidden, NotFound
+from engine import service
+from engine.core import clock, config
+from engine.core.config import ConfigError, Settings, parse_bool, parse_hops
+from engine.core.db import Database
+from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 
 from . import auth, evidence, filters, plans, processes, security, work
 
@@ -65,14 +66,14 @@ def _secret_key(settings: Settings) -> str:
 
 
 def create_app(config_map: Settings | Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from the deployment's settings (engine.config.Settings; README, "Configuration").
+    """Build the app from the deployment's settings (engine.core.config.Settings; README, "Configuration").
 
     Given a dict instead (or nothing), the settings are read from the environment and the dict's keys of
     SETTING_KEYS (DATABASE_URL, SECRET_KEY, CCHC_SECURE_COOKIES, CCHC_PROXY_HOPS, RATELIMIT_STORAGE_URI,
     CCHC_LOGIN_LIMITS_PER_LOGIN, CCHC_LOGIN_LIMITS_PER_ADDRESS) override them; its other keys (TESTING,
     WTF_CSRF_ENABLED, RATELIMIT_ENABLED…) are Flask config.
 
-    The database must be at the newest schema revision: engine.db.SchemaNotReady (one line: run `cchc init-db`)
+    The database must be at the newest schema revision: engine.core.db.SchemaNotReady (one line: run `cchc init-db`)
     otherwise. The app never migrates, so several workers starting at once never race to upgrade, and an
     upgrade happens when the operator runs it. (An in-memory SQLite database is the exception: it exists only
     in this process, so it is created here.)"""

@@ -16,9 +16,10 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
-from engine import clock, service
-from engine.config import LIMITS_PER_ADDRESS, LIMITS_PER_LOGIN
-from engine.org import Actor
+from engine import service
+from engine.core import clock
+from engine.core.config import LIMITS_PER_ADDRESS, LIMITS_PER_LOGIN
+from engine.core.org import Actor
 
 from .security import MAX_DB_ID, safe_next
 

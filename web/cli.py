@@ -3,7 +3,7 @@
 It lives in web/ because `serve` starts the web app: the engine never imports Flask or web, so the module that
 composes the two sits on the web side. Every other command is a call into engine.service.
 
-The settings are read once (engine.config.Settings.from_env; --database-url wins over the environment). Only
+The settings are read once (engine.core.config.Settings.from_env; --database-url wins over the environment). Only
 init-db and load-demo change the schema; every other command that uses the database first checks that it is at
 the newest revision and otherwise stops with one line saying so and what to run.
 """
@@ -19,11 +19,13 @@ import tempfile
 import threading
 from pathlib import Path
 
-from engine import config, deadlines, registry, service
-from engine.config import Settings
-from engine.db import Database, SchemaNotReady, shown_url
-from engine.errors import EngineError, ValidationFailed
-from engine.plans import DEMO_PASSWORD
+from engine import service
+from engine.core import config
+from engine.core.config import Settings
+from engine.core.db import Database, SchemaNotReady, shown_url
+from engine.core.errors import EngineError, ValidationFailed
+from engine.planning import deadlines, registry
+from engine.planning.plans import DEMO_PASSWORD
 
 
 def _db(args) -> Database:
@@ -95,7 +97,7 @@ def _registry(args) -> registry.Registry:
         return reg
     if args.plan in _loaded_plans(args):
         return service.plan_registry(_db(args), args.plan)
-    from engine.simulate import registry_path  # not loaded: the plan's file in processes/plans
+    from engine.planning.simulate import registry_path  # not loaded: the plan's file in processes/plans
     return registry.load(registry_path(args.plan))
 
 
@@ -127,7 +129,7 @@ def _loaded_plans(args) -> set[str]:
 
 def cmd_simulate_year(args) -> int:
     """Fast-forward a throw-away database through a year and print what opens when."""
-    from engine import simulate
+    from engine.planning import simulate
 
     source = None if args.registry else simulate.sqlite_file(args.settings.database_url)
     loaded = not args.registry and args.plan in _loaded_plans(args)
@@ -214,11 +216,11 @@ def cmd_run_timers(args) -> int:
     """The timer worker: a loop, or one pass with --once (for cron)."""
     db = _db(args)
     if args.once:
-        from engine.worker import tick
+        from engine.runtime.worker import tick
         opened, fired = tick(db)
         print(f"opened {opened} instance(s); fired timers of {fired} instance(s)")
         return 0
-    from engine.worker import run_forever
+    from engine.runtime.worker import run_forever
     run_forever(db, args.interval)
     return 0
 
@@ -237,7 +239,7 @@ def cmd_serve(args) -> int:
     """Serve the web app with waitress, and the timer worker in a thread unless --no-worker."""
     import waitress
 
-    from engine.worker import run_forever
+    from engine.runtime.worker import run_forever
     from web.app import create_app
 
     db = _db(args)

@@ -2,7 +2,7 @@
 
 The panel (coverage per criterion, the evidence list, upload and link forms) shows on the instance page and on the
 task pages whose form asks for it (`"x-panel": "evidence"`); the `criteria-scores` widget turns the self-score form
-into one row per criterion. Everything is checked by the engine (engine.evidence through engine.service): this
+into one row per criterion. Everything is checked by the engine (its plug-in, through engine.service): this
 module only reads the request, calls the service and says what happened in Vietnamese.
 """
 
@@ -17,8 +17,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, send_
 from flask_login import login_required
 
 from engine import service
-from engine.errors import EngineError, NotFound
-from engine.evidence import CONTENT_TYPES, MAX_FILE_BYTES
+from engine.core.errors import EngineError, NotFound
+from engine.plugins.index_self_assessment.evidence import CONTENT_TYPES, MAX_FILE_BYTES
 
 from .auth import actor
 from .security import safe_next

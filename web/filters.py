@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from engine import audit, clock, forms, roles, worklist
+from engine.core import audit, clock, roles
+from engine.runtime import forms, worklist
 
 
 def vn_date(value) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
 
-from engine import clock, deadlines, service
+from engine import service
+from engine.core import clock
+from engine.planning import deadlines
 
 from .auth import actor
 

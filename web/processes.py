@@ -7,8 +7,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import clock, roles, service
-from engine.errors import EngineError
+from engine import service
+from engine.core import clock, roles
+from engine.core.errors import EngineError
 
 from . import evidence
 from .auth import actor

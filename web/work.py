@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 
 from engine import service
-from engine.errors import Conflict, FormInvalid
+from engine.core.errors import Conflict, FormInvalid
 
 from . import evidence
 from .auth import actor

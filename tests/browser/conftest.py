@@ -21,7 +21,7 @@ from typing import NoReturn
 
 import pytest
 
-from engine import clock
+from engine.core import clock
 
 CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
 ON_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
@@ -59,7 +59,7 @@ class ShiftedClock(clock.Clock):
 CLOCKED = """
 import sys, time
 from datetime import datetime, timedelta
-from engine import clock
+from engine.core import clock
 from web import cli
 
 class ShiftedClock(clock.Clock):

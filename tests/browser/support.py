@@ -12,7 +12,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # gitignored
-PASSWORD = "demo@2026"  # engine.plans.DEMO_PASSWORD
+PASSWORD = "demo@2026"  # engine.planning.plans.DEMO_PASSWORD
 HUE = "Sở Y tế tỉnh Thừa Thiên Huế"
 
 

@@ -28,7 +28,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 
 @pytest.fixture
 def db(live_server):
-    from engine.db import Database
+    from engine.core.db import Database
 
     database = Database(live_server.db_url)
     yield database

@@ -39,7 +39,7 @@ LINK = "https://syt.thuathienhue.gov.vn/bao-cao-theo-doi-thi-hanh-phap-luat-2027
 @pytest.fixture
 def db(live_server):
     """The live server's database, for what the scheduler and the off-screen units do."""
-    from engine.db import Database
+    from engine.core.db import Database
 
     database = Database(live_server.db_url)
     yield database

@@ -16,8 +16,9 @@ from datetime import datetime
 
 import pytest
 
-from engine import clock, service
-from engine.db import Database
+from engine import service
+from engine.core import clock
+from engine.core.db import Database
 from tests.browser import support
 from tests.browser.support import HUE, expect, expect_diagram, field_error, logout, submit_task, submit_task_refused
 

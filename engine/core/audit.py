@@ -1,0 +1,36 @@
+"""Append-only audit trail."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from engine.core import clock
+from engine.core.models import AuditEvent
+
+KIND_LABELS = {
+    "deploy": "Triển khai quy trình", "start": "Khởi tạo", "complete": "Hoàn thành", "return": "Trả lại",
+    "timer_fired": "Đến mốc hẹn giờ", "instance_completed": "Kết thúc", "cancel": "Hủy", "error": "Lỗi",
+    "plan_loaded": "Nạp kế hoạch", "evidence_add": "Thêm tài liệu kiểm chứng",
+    "evidence_withdraw": "Rút tài liệu kiểm chứng",
+}
+
+
+_INSERT = insert(AuditEvent.__table__)
+
+
+def record(session: Session, kind: str, actor: str, *, instance_id: int | None = None, org_id: int | None = None,
+           task_id: str | None = None, summary: str = "", payload: dict[str, Any] | None = None) -> None:
+    """Append one event; never updated or deleted afterwards. Written at once, as a plain INSERT (no ORM object
+    to flush later: it is on every step)."""
+    session.execute(_INSERT, {"kind": kind, "actor": actor, "instance_id": instance_id, "org_id": org_id,
+                              "task_id": task_id, "at": clock.to_db(clock.now()), "summary": summary,
+                              "payload": json.dumps(payload or {}, ensure_ascii=False, default=str)})
+
+
+def history(session: Session, instance_id: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                .order_by(AuditEvent.at, AuditEvent.id)))

@@ -1,0 +1,120 @@
+"""The self-score of the index self-assessment (`self_score` task), checked here rather than by JSON Schema:
+each criterion scored 0..max_points in steps of 0.25, with an explanation wherever the criterion has no evidence.
+`complete_self_score` checks and then completes the task."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.core import hooks
+from engine.core.errors import EngineError, FormInvalid
+from engine.core.models import WorkItem
+from engine.core.org import Actor
+from engine.plugins.index_self_assessment.criteria import SCORE_STEP, is_step
+from engine.plugins.index_self_assessment.evidence import PROCESS_KEY, SELF_SCORE_TASK, coverage_of, criteria_of
+from engine.runtime import tasks
+
+
+def _number(value: Any) -> float | None:
+    """A score as float (numbers, or text with a decimal comma or point); None if it is not a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None  # "nan" / "inf" are not scores (and NaN broke is_step)
+
+
+def _points(value: float) -> str:
+    """2 -> '2', 1.5 -> '1,5', 0.25 -> '0,25' (Vietnamese decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _entry(value: Any) -> tuple[Any, str]:
+    """(raw score, explanation) of one scores entry: {score, explanation} or a bare number."""
+    if isinstance(value, Mapping):
+        return value.get("score"), " ".join(str(value.get("explanation") or "").split())
+    return value, ""
+
+
+def validate_scores(criteria: list[dict[str, Any]], scores: Any,
+                    coverage: list[dict[str, Any]] | Mapping[str, int]) -> dict[str, str]:
+    """Errors of a self-score, keyed by criterion code (empty when valid); Vietnamese messages.
+
+    `scores` maps code -> {"score": number, "explanation": text} (a bare number is accepted as the score).
+    Every criterion needs a score from 0 to its max_points in steps of 0.25; a criterion with no evidence
+    (per `coverage`: coverage() rows or a mapping code -> count) needs an explanation."""
+    if not isinstance(scores, Mapping):
+        return {"scores": "Chưa có bảng điểm tự chấm"}
+    counts = (dict(coverage) if isinstance(coverage, Mapping)
+              else {row["code"]: int(row.get("evidence_count", 0)) for row in coverage})
+    errors: dict[str, str] = {}
+    known = {c["code"] for c in criteria}
+    for code in scores:
+        if code not in known:
+            errors[str(code)] = "Không có tiêu chí này trong bộ tiêu chí"
+    for c in criteria:
+        code, top = c["code"], float(c["max_points"])
+        if code not in scores:
+            errors[code] = "Chưa chấm điểm tiêu chí này"
+            continue
+        raw, explanation = _entry(scores[code])
+        score = _number(raw)
+        if score is None:
+            errors[code] = "Điểm phải là một số"
+        elif score < 0 or score > top + 1e-9:
+            errors[code] = f"Điểm phải từ 0 đến {_points(top)}"
+        elif not is_step(score):
+            errors[code] = f"Điểm phải là bội số của {_points(SCORE_STEP)} (ví dụ 0,25; 0,5; 0,75)"
+        elif counts.get(code, 0) == 0 and not explanation:
+            errors[code] = "Tiêu chí chưa có tài liệu kiểm chứng: bắt buộc giải trình"
+    return errors
+
+
+def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
+    """Valid scores as {code: {"score": float, "explanation": str}} in criteria order, and their total."""
+    result: dict[str, Any] = {}
+    for c in criteria:
+        raw, explanation = _entry(scores[c["code"]])
+        result[c["code"]] = {"score": _number(raw), "explanation": explanation}
+    return result, round(sum(v["score"] for v in result.values()), 2)
+
+
+def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+    """Complete the `self_score` task (tasks.complete runs check_self_score on it)."""
+    item = tasks.visible_item(session, actor, task_id)
+    if item.bpmn_id != SELF_SCORE_TASK:
+        raise EngineError("Công việc này không phải bước tự chấm điểm")
+    return tasks.complete(session, actor, task_id, data)
+
+
+def check_self_score(session: Session, instance, workflow, data: dict[str, Any]) -> dict[str, Any]:
+    """The per-criterion checks of a self-score; FormInvalid with one message per bad criterion (keys
+    `scores.<code>`) otherwise. The data to complete with: scores normalised, and `total_score`."""
+    criteria = criteria_of(workflow)
+    errors = validate_scores(criteria, data.get("scores"), coverage_of(session, instance, criteria))
+    if errors:
+        bad = {("scores" if code == "scores" else f"scores.{code}"): message for code, message in errors.items()}
+        bad.setdefault("scores", f"Có {len(errors)} tiêu chí chưa hợp lệ")
+        raise FormInvalid(bad)
+    scores, total = normalize_scores(criteria, data["scores"])
+    return {**data, "scores": scores, "total_score": total}
+
+
+hooks.register_completion_check(PROCESS_KEY, SELF_SCORE_TASK, check_self_score)
+
+
+def score_of(entry: Any) -> tuple[float | None, str]:
+    """(score, explanation) of one criterion's self-score entry, as stored."""
+    raw, explanation = _entry(entry) if entry is not None else (None, "")
+    return _number(raw), explanation

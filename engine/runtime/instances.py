@@ -1,0 +1,271 @@
+"""Process instances: start, lock, load, save (with work items and timers), cancel."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any, ClassVar
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, defer, object_session
+
+from engine.core import audit, clock, roles
+from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
+from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
+from engine.core.org import Actor, unit_by_code
+from engine.planning import calendar, deadlines
+from engine.runtime import definitions, timers, worklist
+from engine.runtime.deploy import latest_definition
+from engine.runtime.script_engine import ENGINE
+from engine.runtime.serializer import SERIALIZER_VERSION, restore, state_document
+
+DEFAULT_APPROVER_UNIT = "BGD"
+DEFAULT_MAX_RETURNS = 3
+
+def meta(definition: ProcessDefinition) -> dict[str, Any]:
+    """What deploy learnt about a definition's version (user tasks, lanes, properties)."""
+    return definitions.of(object_session(definition), definition).meta
+
+
+def default_due(definition: ProcessDefinition, year: int) -> datetime | None:
+    """Deadline of an instance started without one, from the process properties `deadline` (`DD/MM` = the last
+    day, `before DD/MM` = the day before is the last; the registries' grammar) and `deadline_year_offset`."""
+    props = meta(definition)["properties"]
+    text = (props.get("deadline") or "").strip()
+    if not text:
+        return None
+    before = text.startswith("before ")
+    day = deadlines.parse_day_month(text.removeprefix("before ").strip())
+    last = day.in_year(year + int(props.get("deadline_year_offset", "0"))) - timedelta(days=1 if before else 0)
+    return deadlines.deadline_instant(calendar.adjust_to_working_day(last), before)
+
+
+def start_instance(session: Session, actor: Actor, process_key: str, *, lead_unit: str, period: str,
+                   supporting_units: list[str] | None = None, approver_unit: str = DEFAULT_APPROVER_UNIT,
+                   due_at: datetime | None = None, data: dict[str, Any] | None = None,
+                   duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
+    """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
+    first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
+    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.is_system):
+        raise Forbidden("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
+    definition = latest_definition(session, process_key)
+    if definition is None:
+        raise NotFound(f"Quy trình '{process_key}' chưa được triển khai")
+    org_id = actor.org_id
+    for code in [lead_unit, approver_unit, *(supporting_units or [])]:
+        if unit_by_code(session, org_id, code) is None:
+            raise EngineError(f"Không có đơn vị '{code}' trong tổ chức")
+    duty_key = duty_key or process_key
+    if session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_key,
+            ProcessInstance.lead_unit_code == lead_unit, ProcessInstance.period == period)) is not None:
+        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}")
+    years = re.findall(r"\d{4}", period)
+    if not years or len(period) > 20:
+        raise EngineError(f"Kỳ '{period}' không hợp lệ (ví dụ: 2026, H1/2026, Q3/2026)")
+    year = int(years[-1])
+    due_at = due_at or default_due(definition, year)
+    if due_at is None:  # every shipped process times its reminder and escalation from the deadline
+        raise EngineError(f"Quy trình '{definition.name}' không có hạn mặc định: hãy nhập hạn (dd/mm/yyyy)")
+    initial: dict[str, Any] = {
+        "period": period, "year": year, "lead_unit": lead_unit, "approver_unit": approver_unit,
+        "supporting_units": [u for u in (supporting_units or []) if u != lead_unit],
+        "return_count": 0, "max_returns": DEFAULT_MAX_RETURNS,
+    }
+    if due_at is not None:
+        initial["due_at"] = due_at.astimezone(clock.VN_TZ).isoformat()
+        days = int(meta(definition)["properties"].get("reminder_working_days", "5"))
+        remind_day = calendar.subtract_working_days(due_at.astimezone(clock.VN_TZ).date(), days)
+        initial["reminder_at"] = datetime.combine(remind_day, time(8, 0), clock.VN_TZ).isoformat()
+    initial.update(data or {})
+    version = definitions.of(session, definition)
+    workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=ENGINE)
+    workflow.task_tree.data.update(initial)
+    try:
+        fired = advance(workflow)
+    except SpiffWorkflowException as exc:  # a script or expression failed on this data: nothing is stored
+        raise EngineError(f"Không khởi tạo được quy trình '{definition.name}': {str(exc).splitlines()[0]}") from None
+    now = clock.to_db(clock.now())
+    instance = ProcessInstance(
+        org_id=org_id, definition_id=definition.id, process_key=process_key, duty_key=duty_key,
+        title=title or f"{definition.name} — {period}", lead_unit_code=lead_unit, period=period,
+        status="running", state="{}", serializer_version=SERIALIZER_VERSION, due_at=clock.to_db(due_at),
+        started_at=now, started_by=actor.login, updated_at=now,
+    )
+    session.add(instance)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Another request started the same duty, unit and period between our check and our insert.
+        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}") from None
+    audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
+                 summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
+                 payload={"initial": initial})
+    audit_timers(session, instance, fired)
+    save(session, instance, workflow, version, Mirror.EMPTY)
+    return instance
+
+
+def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> dict[str, tuple[str, str]]:
+    """Run engine steps and due timers until only user tasks and future timers remain; returns the timers
+    that fired (task id -> (bpmn id, name)).
+
+    do_engine_steps() ends by refreshing timers, which can leave a just-fired timer READY; loop so it runs."""
+    before = timers.fired_timers(workflow)
+    for _ in range(max_rounds):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+            break
+    return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}
+
+
+def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
+    for task_id, (bpmn_id, name) in fired.items():
+        audit.record(session, "timer_fired", "system", instance_id=instance.id, org_id=instance.org_id,
+                     task_id=task_id, summary=f"{name} ({bpmn_id})", payload={"bpmn_id": bpmn_id})
+
+
+def lock(session: Session, instance_id: int) -> ProcessInstance:
+    """Lock the instance row before anything else in the transaction, and read it in the same statement.
+
+    An UPDATE is the first statement: on PostgreSQL it takes the row lock, on SQLite the database write lock,
+    so a second writer waits here and then sees the first one's committed result."""
+    found = _lock_where(session, ProcessInstance.id == instance_id)
+    if found is None:
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    return found
+
+
+def lock_for_task(session: Session, task_id: str) -> ProcessInstance | None:
+    """lock() of the instance a work item belongs to, found by the item's task id (None if there is none)."""
+    return session.scalars(_LOCK_FOR_TASK, {"task_id": task_id}, execution_options=_LOCK_OPTIONS).first()
+
+
+def _lock_where(session: Session, condition) -> ProcessInstance | None:
+    statement = (update(ProcessInstance).where(condition).values(lock_version=ProcessInstance.lock_version + 1)
+                 .returning(ProcessInstance))
+    return session.scalars(statement, execution_options=_LOCK_OPTIONS).first()
+
+
+_LOCK_OPTIONS = {"populate_existing": True, "synchronize_session": False}
+# Built once: every completion starts with it.
+_LOCK_FOR_TASK = (update(ProcessInstance)
+                  .where(ProcessInstance.id == select(WorkItem.instance_id)
+                         .where(WorkItem.task_id == bindparam("task_id")).scalar_subquery())
+                  .values(lock_version=ProcessInstance.lock_version + 1).returning(ProcessInstance))
+
+
+def version_of(instance: ProcessInstance) -> definitions.Version:
+    """The deployed version an instance runs on."""
+    return definitions.of_instance(object_session(instance), instance)
+
+
+def load(instance: ProcessInstance, version: definitions.Version | None = None) -> BpmnWorkflow:
+    """The instance's workflow, restored on its version's specs (deserialized once per version)."""
+    version = version or version_of(instance)
+    return restore(instance.state, version.spec, version.subprocess_specs)
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """What `work_item` and `timer` hold for an instance: its READY user tasks and its armed timers. Taken when
+    a workflow is loaded, it lets save() write only what changed."""
+
+    ready: frozenset[str]
+    armed: tuple[tuple[str, str, str, datetime], ...]
+
+    EMPTY: ClassVar[Mirror]
+
+    def without(self, task_id: str) -> Mirror:
+        """The mirror less a work item the caller closes itself."""
+        return Mirror(self.ready - {task_id}, self.armed)
+
+    @classmethod
+    def of(cls, workflow: BpmnWorkflow, running: bool = True) -> Mirror:
+        ready = frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
+        return cls(ready, tuple(timers.armed_timers(workflow)) if running else ())
+
+
+Mirror.EMPTY = Mirror(frozenset(), ())
+
+
+def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, version: definitions.Version,
+         before: Mirror) -> None:
+    """Persist the state and mirror work items and timers (what changed since `before`), in the caller's
+    transaction."""
+    instance.state = state_document(workflow)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.updated_at = clock.to_db(clock.now())
+    ended = workflow.is_completed() and instance.status == "running"
+    if ended:
+        instance.status = "completed"
+        instance.completed_at = instance.updated_at
+    after = Mirror.of(workflow, instance.status == "running")
+    # Every column of the instance is set before the first statement below, so it is written in one UPDATE.
+    instance.next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+    if ended:
+        audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
+                     summary="Quy trình đã kết thúc")
+    timers.sync(session, instance, before.armed, after.armed)
+    worklist.sync(session, instance, workflow, version.meta, before.ready, after.ready)
+    session.flush()
+
+
+def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> ProcessInstance:
+    """Cancel a running instance (administrators only): its open work items are closed and its timers disarmed.
+    Who may not see the instance gets NotFound, before any other refusal."""
+    instance = lock(session, instance_id)
+    if not worklist.can_see_instance(session, actor, instance):
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    if not actor.has_role(roles.ADMIN):
+        raise Forbidden("Chỉ quản trị hệ thống được hủy quy trình")
+    if instance.status != "running":
+        raise Conflict("Quy trình không còn đang chạy")
+    version = version_of(instance)
+    workflow = load(instance, version)
+    before = Mirror.of(workflow)
+    workflow.cancel()
+    instance.status = "cancelled"
+    instance.completed_at = clock.to_db(clock.now())
+    audit.record(session, "cancel", actor.login, instance_id=instance.id, org_id=instance.org_id,
+                 summary=reason or "Hủy quy trình")
+    save(session, instance, workflow, version, before)
+    return instance
+
+
+def get(session: Session, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    return instance
+
+
+def list_instances(session: Session, org_id: int | None = None) -> list[ProcessInstance]:
+    # A list never needs the state documents; leaving them out keeps it a light query.
+    query = (select(ProcessInstance).options(defer(ProcessInstance.state))
+             .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()))
+    if org_id is not None:
+        query = query.where(ProcessInstance.org_id == org_id)
+    return list(session.scalars(query))
+
+
+
+def diagram_states(workflow: BpmnWorkflow) -> dict[str, str]:
+    """bpmn id -> 'active' (waiting for a person or a timer) or 'completed', for highlighting the diagram."""
+    states: dict[str, str] = {}
+    for task in workflow.tasks.values():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+            states[bpmn_id] = "active"
+        elif task.state == TaskState.COMPLETED:
+            states.setdefault(bpmn_id, "completed")
+    return states

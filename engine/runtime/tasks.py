@@ -1,0 +1,178 @@
+"""Completing a user task: the one path by which people move a process forward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from engine.core import audit, clock, hooks
+from engine.core.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
+from engine.core.models import WorkItem
+from engine.core.org import Actor
+from engine.planning import deadlines
+from engine.runtime import definitions, forms, instances, worklist
+
+RETURN_DECISION = "return"
+
+
+def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
+    """The work item if the actor may see it; NotFound otherwise (foreign links look like missing ones)."""
+    found = worklist.item_with_digest(session, task_id)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc")
+    return _visible(session, actor, found[0])
+
+
+def _visible(session: Session, actor: Actor, item: WorkItem) -> WorkItem:
+    if item.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy công việc")
+    if not actor.holds(item.role, item.unit_code) and not worklist.can_see_instance(session, actor, item.instance):
+        raise NotFound("Không tìm thấy công việc")
+    return item
+
+
+@dataclass(frozen=True)
+class TaskForm:
+    """What submitting a task needs: which task, of which instance and process, and the form of its version."""
+
+    task_id: str
+    name: str
+    bpmn_id: str
+    instance_id: int
+    process_key: str
+    schema: dict[str, Any]
+
+
+def task_form(session: Session, actor: Actor, task_id: str) -> TaskForm:
+    """The form of a task the actor may see, from its instance's version (one query; no workflow is loaded)."""
+    found = worklist.item_with_digest(session, task_id, light=True)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc")
+    item = _visible(session, actor, found[0])
+    version = definitions.load(session, item.instance.definition_id, found[1])
+    return _form_of(item, version)
+
+
+def _form_of(item: WorkItem, version: definitions.Version) -> TaskForm:
+    return TaskForm(item.task_id, item.name, item.bpmn_id, item.instance_id, item.instance.process_key,
+                    version.form(item.form_key))
+
+
+SYSTEM_LABELS = {
+    "period": "Kỳ", "lead_unit": "Đơn vị chủ trì", "supporting_units": "Đơn vị phối hợp", "due_at": "Hạn",
+    "return_count": "Số lần đã trả lại", "contributions": "Kết quả của các đơn vị phối hợp", "unit": "Đơn vị",
+    "requested_evidence": "Tiêu chí đơn vị đầu mối yêu cầu bổ sung tài liệu kiểm chứng",
+    "remediation_reports": "Báo cáo khắc phục của các đơn vị",
+}
+
+
+def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]:
+    """What a task page shows: the work item, its form (of the instance's own version), earlier answers, and the
+    case data with labels."""
+    found = worklist.item_with_digest(session, task_id)
+    if found is None:
+        raise NotFound("Không tìm thấy công việc")
+    item = _visible(session, actor, found[0])
+    version = definitions.load(session, item.instance.definition_id, found[1])
+    schema = version.form(item.form_key)
+    labels = dict(SYSTEM_LABELS)
+    choice_labels: dict[str, dict[Any, str]] = {}  # field -> stored value -> what the form showed
+    for info in version.meta["user_tasks"].values():
+        for name, spec in version.form(info["form"])["properties"].items():
+            labels.setdefault(name, spec.get("title", name))
+            options = forms.choices(spec.get("items", {}) if spec.get("type") == "array" else spec)
+            if options:
+                choice_labels.setdefault(name, {}).update({value: title for value, title in options})
+    workflow = instances.load(item.instance, version)
+    task = workflow.get_task_from_id(UUID(task_id))
+    data = dict(task.data) if task is not None else {}
+    own = set(schema["properties"])
+    return {
+        "item": item, "form": _form_of(item, version), "schema": schema, "labels": labels,
+        "choice_labels": choice_labels,
+        "can_act": item.state == "READY" and actor.holds(item.role, item.unit_code),
+        "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",
+        # On rework (a returned report) the form opens with what was submitted last time.
+        "prefill": {k: v for k, v in data.items()
+                    if k in own and schema.get("x-prefill", True) and not forms.choices(schema["properties"][k])},
+        "context_rows": [(key, label, data[key]) for key, label in labels.items()
+                         if key not in own and data.get(key) not in (None, "", [], 0)],
+    }
+
+
+def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> None:
+    """A deadline set for other units (`…_due` date fields) is not already past, and one marked
+    `x-within-deadline` falls by the duty's own last day; FormInvalid with one message per field otherwise."""
+    today = clock.today_local()
+    due = clock.from_db(instance.due_at)
+    last = deadlines.last_day(due) if due is not None else None
+    errors = {}
+    for name, spec in schema["properties"].items():
+        if not (name.endswith("_due") and spec.get("format") == "date" and data.get(name)):
+            continue
+        day = date.fromisoformat(str(data[name]))
+        if day < today:
+            errors[name] = f"Hạn này đã qua: chọn từ hôm nay ({today:%d/%m/%Y}) trở đi"
+        elif spec.get("x-within-deadline") and last is not None and today <= last < day:
+            # (once the duty itself is late, any cut-off from today on is the best the lead can do)
+            errors[name] = f"Hạn của các đơn vị phải trước hạn của nhiệm vụ ({last:%d/%m/%Y})"
+    if errors:
+        raise FormInvalid(errors)
+
+
+def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+    """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins.
+
+    The hot path of the engine, in a handful of statements: the lock that also reads the instance, the work item
+    (with its version's digest), then the writes of what changed. The version's spec and forms come from the
+    per-process cache; a process plug-in's completion check (engine.core.hooks) runs on the loaded workflow."""
+    instance = instances.lock_for_task(session, task_id)
+    found = worklist.item_with_digest(session, task_id, instance.definition_id if instance is not None else None)
+    if instance is None or found is None:
+        raise NotFound("Không tìm thấy công việc")
+    item = _visible(session, actor, found[0])
+    if not actor.holds(item.role, item.unit_code):
+        raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
+    if item.state != "READY" or instance.status != "running":
+        by = f" bởi {item.completed_by}" if item.completed_by else ""
+        raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
+    version = definitions.load(session, instance.definition_id, found[1])
+    workflow = instances.load(instance, version)
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict("Công việc này không còn ở trạng thái chờ xử lý")
+    check = hooks.completion_check(instance.process_key, item.bpmn_id)
+    if check is not None:  # first: it turns what was typed into what the schema checks (e.g. scores)
+        data = check(session, instance, workflow, data)
+    schema = version.form(item.form_key)
+    forms.validate(schema, data)
+    _check_cut_offs(schema, data, instance)
+    before = instances.Mirror.of(workflow)
+    output = getattr(worklist.multi_instance_spec(task), "output_item", None)
+    if output is not None:
+        # A multi-instance child's answer goes into its output item, tagged with the unit that gave it.
+        task.data[output.bpmn_id] = {"unit": item.unit_code, **data}
+    else:
+        task.data.update(data)
+    try:
+        task.run()
+        fired = instances.advance(workflow)
+    except SpiffWorkflowException as exc:
+        # A script or condition failed: the transaction rolls back, so the task stays as it was.
+        raise EngineError(f"Quy trình gặp lỗi khi xử lý bước này, dữ liệu chưa được lưu: {exc}") from exc
+    instances.audit_timers(session, instance, fired)
+    item.state = "COMPLETED"
+    item.completed_by = actor.login
+    item.closed_at = clock.to_db(clock.now())
+    kind = "return" if data.get("decision") == RETURN_DECISION else "complete"
+    audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
+                 summary=item.name + (f" — {data['comment']}" if data.get("comment") else ""),
+                 payload={"bpmn_id": item.bpmn_id, "data": data})
+    instances.save(session, instance, workflow, version, before.without(task_id))  # closed above
+    return item

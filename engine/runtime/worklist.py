@@ -1,0 +1,189 @@
+"""Work items: the READY user tasks mirrored into `work_item`; worklists are plain SQL over that table."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.orm import Session, contains_eager
+
+from engine.core import clock, roles
+from engine.core.errors import EngineError
+from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
+from engine.core.org import Actor
+from engine.planning import calendar
+
+ON_TIME, OVERDUE, DONE_ON_TIME, DONE_LATE = "Trong hạn", "Quá hạn", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"
+
+
+def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
+         before: frozenset[str], after: frozenset[str]) -> None:
+    """Mirror the change of READY user tasks from `before` to `after` (task ids): close the rows of tasks that
+    left READY (a row the caller already closed, e.g. the completed one, is left as it is), insert rows for the
+    new ones."""
+    now = clock.to_db(clock.now())
+    gone = before - after
+    if gone:
+        completed = {t for t in gone if _state_of(workflow, t) == TaskState.COMPLETED}
+        for state, ids in (("COMPLETED", completed), ("CANCELLED", gone - completed)):
+            if ids:
+                session.execute(update(WorkItem).where(WorkItem.instance_id == instance.id,
+                                                       WorkItem.task_id.in_(sorted(ids)), WorkItem.state == "READY")
+                                .values(state=state, closed_at=now).execution_options(synchronize_session=False))
+    new = []
+    for task_id in sorted(after - before):
+        task = workflow.get_task_from_id(UUID(task_id))
+        info = meta["user_tasks"].get(task.task_spec.bpmn_id)
+        if info is None or info["role"] is None:
+            raise EngineError(f"Bước '{task.task_spec.bpmn_id}' không thuộc vai trò nào")
+        new.append(dict(
+            instance_id=instance.id, org_id=instance.org_id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id,
+            name=info["name"], role=info["role"], unit_code=unit_for(task, info["role"]), form_key=info["form"],
+            state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
+        ))
+    if new:
+        session.execute(insert(WorkItem), new)  # one statement for all of them
+
+
+def _state_of(workflow: BpmnWorkflow, task_id: str):
+    task = workflow.get_task_from_id(UUID(task_id))
+    return task.state if task is not None else None
+
+
+def unit_for(task, role: str) -> str:
+    """Which unit acts on a task: the instance's lead or approver unit, or a supporting unit's MI item."""
+    if role == roles.LEAD_UNIT:
+        code = task.data.get("lead_unit")
+    elif role == roles.APPROVER:
+        code = task.data.get("approver_unit")
+    else:
+        wrapper = multi_instance_spec(task)
+        item = getattr(wrapper, "input_item", None)
+        code = task.data.get(item.bpmn_id if item is not None else "unit")
+    if not code:
+        raise EngineError(f"Không xác định được đơn vị thực hiện bước '{task.task_spec.bpmn_name}'")
+    return str(code)
+
+
+def multi_instance_spec(task):
+    """The multi-instance wrapper spec if `task` is one of its instances, else None."""
+    parent_spec = getattr(task.parent, "task_spec", None)
+    if parent_spec is not None and getattr(parent_spec, "task_spec", None) == task.task_spec.name:
+        return parent_spec
+    return None
+
+
+def due_for(task, properties: dict[str, str] | None = None) -> datetime | None:
+    """A task's deadline: `<bpmn id>_due` in its data if set (a date means end of that day); else, if the task
+    has the property `due_in_working_days` (e.g. an escalation), the end of that many working days from today;
+    else the instance's `due_at`."""
+    value = task.data.get(f"{task.task_spec.bpmn_id}_due")
+    days = (properties or {}).get("due_in_working_days")
+    if not value and days:
+        value = calendar.add_working_days(clock.today_local(), int(days)).isoformat()
+    return parse_due(value or task.data.get("due_at"))
+
+
+def parse_due(value: Any) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), time(23, 59, 59), clock.VN_TZ)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return None
+
+
+def status(item: WorkItem, now: datetime | None = None) -> str:
+    """One of the four deadline states of a work item; "" for one the process withdrew (CANCELLED), which
+    nobody completed, on time or late."""
+    due = clock.from_db(item.due_at)
+    if item.state == "CANCELLED":
+        return ""
+    if item.state == "READY":
+        return OVERDUE if due is not None and (now or clock.now()) >= due else ON_TIME
+    closed = clock.from_db(item.closed_at)
+    return DONE_LATE if due is not None and closed is not None and closed >= due else DONE_ON_TIME
+
+
+def instance_status(instance: ProcessInstance, now: datetime | None = None) -> str:
+    """One of the four deadline states of a duty instance: running against its due date, or when it ended.
+    A cancelled instance has no deadline state (empty string)."""
+    if instance.status == "cancelled":
+        return ""
+    due = clock.from_db(instance.due_at)
+    if instance.status == "running":
+        return OVERDUE if due is not None and (now or clock.now()) >= due else ON_TIME
+    ended = clock.from_db(instance.completed_at)
+    return DONE_LATE if due is not None and ended is not None and ended >= due else DONE_ON_TIME
+
+
+def _open_items_of(actor: Actor, states: tuple[str, ...]):
+    """SQL condition: the actor's organisation's items in `states` whose (role, unit) the actor holds, written
+    as one full match of the worklist index (org_id, state, role, unit_code) per pair and state, so SQLite and
+    PostgreSQL answer it with index lookups whatever their statistics say."""
+    terms = [and_(WorkItem.org_id == actor.org_id, WorkItem.state == state, WorkItem.role == role,
+                  WorkItem.unit_code == unit) for role, unit in sorted(actor.grants) for state in states]
+    return or_(*terms) if terms else WorkItem.id < 0
+
+
+def my_work_items(session: Session, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
+    """Open work items of the actor's roles and units (and closed ones if asked), each with its instance
+    (without the instance's state document, which a list never needs)."""
+    states = ("READY", "COMPLETED", "CANCELLED") if include_closed else ("READY",)
+    query = (select(WorkItem).join(WorkItem.instance)
+             .options(contains_eager(WorkItem.instance).defer(ProcessInstance.state))
+             .where(_open_items_of(actor, states)))
+    return list(session.scalars(query.order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id)))
+
+
+def instance_items(session: Session, instance_id: int) -> list[WorkItem]:
+    return list(session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id)
+                                .order_by(WorkItem.created_at, WorkItem.id)))
+
+
+def item_for_task(session: Session, task_id: str) -> WorkItem | None:
+    return session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
+
+
+# Built once (they run on every task page and completion): the item with its instance and version digest; the
+# same without the instance's state document; the item and digest alone, when the caller has the instance.
+_ITEM_WITH_INSTANCE = (select(WorkItem, ProcessDefinition.sha256).join(WorkItem.instance)
+                       .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                       .where(WorkItem.task_id == bindparam("task_id")))
+_ITEMS = {
+    "full": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance)),
+    "light": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance).defer(ProcessInstance.state)),
+    "item": (select(WorkItem, ProcessDefinition.sha256)
+             .join(ProcessDefinition, ProcessDefinition.id == bindparam("definition_id"))
+             .where(WorkItem.task_id == bindparam("task_id"))),
+}
+
+
+def item_with_digest(session: Session, task_id: str, definition_id: int | None = None,
+                     light: bool = False) -> tuple[WorkItem, str] | None:
+    """(work item, digest of its instance's version) of a task, in one query; the instance comes with it
+    (`light`: without its state document). With `definition_id` (the caller has just read the instance, e.g.
+    with the lock) the instance is not read again."""
+    if definition_id is not None:
+        row = session.execute(_ITEMS["item"], {"task_id": task_id, "definition_id": definition_id}).one_or_none()
+    else:
+        row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
+    return (row[0], row[1]) if row is not None else None
+
+
+def can_see_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+    """Approvers and admins of the organisation see all its instances; units see those they take part in."""
+    if instance.org_id != actor.org_id:
+        return False
+    if actor.has_role(roles.APPROVER) or actor.has_role(roles.ADMIN):
+        return True
+    if instance.lead_unit_code in actor.unit_codes:
+        return True
+    return session.scalar(select(WorkItem.id).where(
+        WorkItem.instance_id == instance.id, WorkItem.unit_code.in_(actor.unit_codes)).limit(1)) is not None
+
