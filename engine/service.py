@@ -321,9 +321,7 @@ def instance_diagram(db: Database, actor: Actor, instance_id: int) -> dict[str, 
 
 def list_instances(db: Database, actor: Actor | None = None) -> list[ProcessInstance]:
     with db.read() as s:
-        rows = instances.list_instances(s, actor.org_id if actor else None)
-        if actor is not None:
-            rows = [r for r in rows if worklist.can_see_instance(s, actor, r)]
+        rows = instances.visible_instances(s, actor) if actor else instances.list_instances(s)
         return rows
 
 

@@ -233,8 +233,11 @@ def test_inspected_unit_sees_and_does_only_its_own_tasks(db, actor):
     tt, gd = actor("tt.chuyenvien"), actor("giamdoc")
     khtc, nvy, nvd = unit_actor(actor, "KHTC"), unit_actor(actor, "NVY"), actor("nvd.chuyenvien")
     plan = open_item(db, tt, "plan_inspection", inst.id)
-    with pytest.raises(NotFound):  # not yet part of the case: nothing to see
-        service.task_context(db, khtc, plan.task_id)
+    # An inspected unit is a supporting unit of the case from the start: it reads it, it cannot act on it
+    # (engine.core.access: supporting units see their instances read-only).
+    assert service.task_context(db, khtc, plan.task_id)["can_act"] is False
+    with pytest.raises(Forbidden):
+        service.complete_task(db, khtc, plan.task_id, PLAN)
     complete(db, tt, "plan_inspection", inst.id, PLAN)
     complete(db, gd, "approve_decision", inst.id, {"decision": "approve"})
 

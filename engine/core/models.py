@@ -28,6 +28,8 @@ class Organisation(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     province: Mapped[str] = mapped_column(String(100))
+    # The unit that watches the whole CCHC plan (the plan's `cchc_focal` function): it sees every instance.
+    focal_unit_code: Mapped[str | None] = mapped_column(String(40))
     units: Mapped[list[Unit]] = relationship(back_populates="organisation", order_by="Unit.sort_order")
 
 
@@ -162,6 +164,16 @@ class WorkItem(Base):
     closed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
     instance: Mapped[ProcessInstance] = relationship()
+
+
+class InstanceUnit(Base):
+    """A unit taking part in an instance, and how: lead, supporting or approver (engine.core.access)."""
+
+    __tablename__ = "instance_unit"
+    __table_args__ = (Index("ix_instance_unit_unit", "unit_code", "instance_id"),)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    part: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
 class Timer(Base):

@@ -13,9 +13,10 @@ SUPPORTING_UNIT = "supporting_unit"
 APPROVER = "approver"
 ADMIN = "admin"
 MODELLER = "modeller"
+UNIT_HEAD = "unit_head"  # Trưởng phòng / thủ trưởng đơn vị: reviews and reassigns the unit's work
 
 LANE_ROLES = (LEAD_UNIT, SUPPORTING_UNIT, APPROVER)
-ALL_ROLES = LANE_ROLES + (ADMIN, MODELLER)
+ALL_ROLES = LANE_ROLES + (ADMIN, MODELLER, UNIT_HEAD)
 
 ROLE_LABELS = {
     LEAD_UNIT: "Đơn vị chủ trì",
@@ -23,6 +24,7 @@ ROLE_LABELS = {
     APPROVER: "Lãnh đạo Sở phê duyệt",
     ADMIN: "Quản trị hệ thống",
     MODELLER: "Người thiết kế quy trình",
+    UNIT_HEAD: "Trưởng đơn vị",
 }
 
 LANE_VOCABULARY = {

@@ -43,6 +43,7 @@ def load_plan(session: Session, path: Path, *, demo_users: bool = False, active_
         org = Organisation(code=reg.org_code, name=reg.org_name, province=reg.province)
         session.add(org)
     org.name, org.province = reg.org_name, reg.province
+    org.focal_unit_code = reg.functions.get("cchc_focal")  # it sees the whole plan (engine.core.access)
     session.flush()
     existing = {u.code: u for u in session.scalars(select(Unit).where(Unit.org_id == org.id))}
     for order, u in enumerate(reg.units):
@@ -83,7 +84,7 @@ def demo_accounts(reg: registry.Registry) -> list[tuple[str, str, str, list[tupl
             continue
         grants = [(roles.LEAD_UNIT, u.code), (roles.SUPPORTING_UNIT, u.code)]
         rows.append((f"{u.login}.truongphong", "Trưởng phòng" if u.kind == "department" else "Thủ trưởng đơn vị",
-                     u.code, grants))
+                     u.code, [*grants, (roles.UNIT_HEAD, u.code)]))
         rows.append((f"{u.login}.chuyenvien", "Chuyên viên", u.code, grants))
     return rows
 

@@ -14,8 +14,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, object_session
 
-from engine.core import audit, clock, roles
-from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
+from engine.core import access, audit, clock
+from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
 from engine.planning import calendar, deadlines
@@ -51,8 +51,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                    duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
     """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
     first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
-    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.is_system):
-        raise Forbidden("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
+    access.check_start(actor, lead_unit)
     definition = latest_definition(session, process_key)
     if definition is None:
         raise NotFound(f"Quy trình '{process_key}' chưa được triển khai")
@@ -104,6 +103,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     except IntegrityError:
         # Another request started the same duty, unit and period between our check and our insert.
         raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}") from None
+    access.record_parties(session, instance, initial["supporting_units"], approver_unit)
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})
@@ -221,11 +221,7 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, ve
 def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> ProcessInstance:
     """Cancel a running instance (administrators only): its open work items are closed and its timers disarmed.
     Who may not see the instance gets NotFound, before any other refusal."""
-    instance = lock(session, instance_id)
-    if not worklist.can_see_instance(session, actor, instance):
-        raise NotFound("Không tìm thấy hồ sơ quy trình")
-    if not actor.has_role(roles.ADMIN):
-        raise Forbidden("Chỉ quản trị hệ thống được hủy quy trình")
+    instance = access.check_cancel(session, actor, lock(session, instance_id))
     if instance.status != "running":
         raise Conflict("Quy trình không còn đang chạy")
     version = version_of(instance)
@@ -245,6 +241,13 @@ def get(session: Session, instance_id: int) -> ProcessInstance:
     if instance is None:
         raise NotFound("Không tìm thấy hồ sơ quy trình")
     return instance
+
+
+def visible_instances(session: Session, actor: Actor) -> list[ProcessInstance]:
+    """The instances of the actor's organisation the actor may see, newest first (one query)."""
+    return list(session.scalars(select(ProcessInstance).options(defer(ProcessInstance.state))
+                                .where(access.visible_instances(session, actor))
+                                .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())))
 
 
 def list_instances(session: Session, org_id: int | None = None) -> list[ProcessInstance]:

@@ -11,8 +11,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from engine.core import audit, clock, hooks
-from engine.core.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
+from engine.core import access, audit, clock, hooks
+from engine.core.errors import Conflict, EngineError, FormInvalid, NotFound
 from engine.core.models import WorkItem
 from engine.core.org import Actor
 from engine.planning import deadlines
@@ -30,11 +30,7 @@ def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
 
 
 def _visible(session: Session, actor: Actor, item: WorkItem) -> WorkItem:
-    if item.org_id != actor.org_id:
-        raise NotFound("Không tìm thấy công việc")
-    if not actor.holds(item.role, item.unit_code) and not worklist.can_see_instance(session, actor, item.instance):
-        raise NotFound("Không tìm thấy công việc")
-    return item
+    return access.check_step(session, actor, item)
 
 
 @dataclass(frozen=True)
@@ -136,9 +132,7 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     found = worklist.item_with_digest(session, task_id, instance.definition_id if instance is not None else None)
     if instance is None or found is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0])
-    if not actor.holds(item.role, item.unit_code):
-        raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
+    item = access.check_step(session, actor, found[0], access.Action.COMPLETE_TASK)
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")

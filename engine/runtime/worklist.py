@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from engine.core import clock, roles
+from engine.core import access, clock, roles
 from engine.core.errors import EngineError
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor
@@ -177,13 +177,5 @@ def item_with_digest(session: Session, task_id: str, definition_id: int | None =
 
 
 def can_see_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
-    """Approvers and admins of the organisation see all its instances; units see those they take part in."""
-    if instance.org_id != actor.org_id:
-        return False
-    if actor.has_role(roles.APPROVER) or actor.has_role(roles.ADMIN):
-        return True
-    if instance.lead_unit_code in actor.unit_codes:
-        return True
-    return session.scalar(select(WorkItem.id).where(
-        WorkItem.instance_id == instance.id, WorkItem.unit_code.in_(actor.unit_codes)).limit(1)) is not None
-
+    """May the actor see the instance: the rule is engine.core.access's."""
+    return access.can_view_instance(session, actor, instance)

@@ -1,0 +1,155 @@
+"""Who may do what: the one authorization policy of the engine. Service functions ask it; views and the CLI never
+decide, so a rule changes here or nowhere.
+
+The rule users expect:
+- nobody sees anything of another organisation (it looks as if it did not exist: NotFound);
+- the leadership (Giám đốc, who approves), the administrators and the CCHC focal unit of the organisation's plan
+  (Văn phòng Sở, which watches the whole plan) see every instance of their organisation, read-only unless a step
+  is theirs;
+- the lead unit and every supporting unit of an instance see it (its data, history, diagram, evidence, exports);
+- a step is done only by who holds its role for its unit; a Trưởng phòng (unit_head) reassigns the steps of
+  their unit, and one who may do a step may claim it;
+- a process is started by its lead unit (or an administrator, or the system); only an administrator cancels.
+
+An instance's parties (lead, supporting and approver units) are stored with it (`instance_unit`), so lists are
+filtered in SQL, and the focal unit with the organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from . import roles
+from .errors import Forbidden, NotFound
+from .models import InstanceUnit, Organisation, ProcessInstance, WorkItem
+from .org import Actor
+
+
+class Action(StrEnum):
+    """What an actor may ask to do."""
+
+    VIEW_INSTANCE = "view_instance"  # the instance page, diagram, history, evidence, exports
+    VIEW_TASK = "view_task"
+    COMPLETE_TASK = "complete_task"
+    CLAIM_TASK = "claim_task"
+    REASSIGN_TASK = "reassign_task"
+    START = "start"
+    CANCEL = "cancel"
+
+
+LEAD, SUPPORTING, APPROVER = "lead", "supporting", "approver"
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who takes part in an instance: its organisation, its units by part, and the organisation's focal unit."""
+
+    org_id: int
+    lead: str
+    supporting: frozenset[str]
+    approver: str | None
+    focal: str | None
+
+    @property
+    def units(self) -> frozenset[str]:
+        return frozenset({self.lead, *self.supporting, *([self.approver] if self.approver else [])})
+
+
+def parties_of(session: Session, instance: ProcessInstance) -> Parties:
+    """The parties of an instance (one query: its units and the organisation's focal unit)."""
+    focal = (select(Organisation.focal_unit_code).where(Organisation.id == instance.org_id)).scalar_subquery()
+    rows = session.execute(select(InstanceUnit.unit_code, InstanceUnit.part, focal)
+                           .where(InstanceUnit.instance_id == instance.id)).all()
+    if not rows:  # (an instance always has its lead unit's row; this is only a guard)
+        return Parties(instance.org_id, instance.lead_unit_code, frozenset(), None,
+                       session.scalar(select(Organisation.focal_unit_code).where(Organisation.id == instance.org_id)))
+    supporting = frozenset(code for code, part, _ in rows if part == SUPPORTING)
+    approver = next((code for code, part, _ in rows if part == APPROVER), None)
+    return Parties(instance.org_id, instance.lead_unit_code, supporting, approver, rows[0][2])
+
+
+def sees_everything(actor: Actor, focal: str | None) -> bool:
+    """Leadership, administrators and the CCHC focal unit see every instance of their organisation."""
+    return actor.has_role(roles.APPROVER) or actor.has_role(roles.ADMIN) or (focal is not None
+                                                                               and focal in actor.unit_codes)
+
+
+def may_view(actor: Actor, parties: Parties) -> bool:
+    """May the actor see the instance (read-only at least)?"""
+    if actor.org_id != parties.org_id:
+        return False
+    return sees_everything(actor, parties.focal) or bool(parties.units & actor.unit_codes)
+
+
+def can_view_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+    """may_view() of an instance row."""
+    if actor.org_id != instance.org_id:
+        return False
+    if instance.lead_unit_code in actor.unit_codes or actor.has_role(roles.APPROVER) or actor.has_role(roles.ADMIN):
+        return True  # no query needed
+    return may_view(actor, parties_of(session, instance))
+
+
+def check_view_instance(session: Session, actor: Actor, instance: ProcessInstance | None) -> ProcessInstance:
+    """The instance if the actor may see it; NotFound otherwise (one may not learn that it exists)."""
+    if instance is None or not can_view_instance(session, actor, instance):
+        raise NotFound("Không tìm thấy hồ sơ quy trình")
+    return instance
+
+
+def may_do_step(actor: Actor, item: WorkItem) -> bool:
+    """May the actor complete (or claim) the step: they hold its role for its unit."""
+    return actor.org_id == item.org_id and actor.holds(item.role, item.unit_code)
+
+
+def check_step(session: Session, actor: Actor, item: WorkItem | None, action: Action = Action.VIEW_TASK) -> WorkItem:
+    """The work item if the actor may `action` it: NotFound when they may not even see it, Forbidden when they
+    see it (its instance) but the step is not theirs."""
+    if item is None or item.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy công việc")
+    mine = actor.holds(item.role, item.unit_code)
+    if not mine and not can_view_instance(session, actor, item.instance):
+        raise NotFound("Không tìm thấy công việc")
+    if action in (Action.COMPLETE_TASK, Action.CLAIM_TASK) and not mine:
+        raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
+    if action == Action.REASSIGN_TASK and not actor.holds(roles.UNIT_HEAD, item.unit_code):
+        raise Forbidden("Chỉ trưởng đơn vị được giao lại công việc của đơn vị")
+    return item
+
+
+def check_start(actor: Actor, lead_unit: str) -> None:
+    """A process is started by its lead unit, an administrator, or the system (scheduler)."""
+    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.is_system):
+        raise Forbidden("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
+
+
+def check_cancel(session: Session, actor: Actor, instance: ProcessInstance | None) -> ProcessInstance:
+    """Only an administrator of the organisation cancels; who may not see the instance learns nothing."""
+    instance = check_view_instance(session, actor, instance)
+    if not actor.has_role(roles.ADMIN):
+        raise Forbidden("Chỉ quản trị hệ thống được hủy quy trình")
+    return instance
+
+
+def visible_instances(session: Session, actor: Actor):
+    """SQL condition: the instances of the actor's organisation the actor may see (for lists)."""
+    focal = session.scalar(select(Organisation.focal_unit_code).where(Organisation.id == actor.org_id))
+    own_org = ProcessInstance.org_id == actor.org_id
+    if sees_everything(actor, focal):
+        return own_org
+    units = sorted(actor.unit_codes)
+    return own_org & or_(ProcessInstance.lead_unit_code.in_(units), exists().where(
+        InstanceUnit.instance_id == ProcessInstance.id, InstanceUnit.unit_code.in_(units)))
+
+
+def record_parties(session: Session, instance: ProcessInstance, supporting: list[str], approver: str | None) -> None:
+    """Store who takes part in a new instance (its lead unit, supporting units and approver unit)."""
+    rows = [(instance.lead_unit_code, LEAD), *((u, SUPPORTING) for u in supporting if u != instance.lead_unit_code)]
+    if approver:
+        rows.append((approver, APPROVER))
+    session.add_all(InstanceUnit(instance_id=instance.id, unit_code=code, part=part)
+                    for code, part in dict.fromkeys(rows))
