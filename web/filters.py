@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from engine.core import audit, clock, roles
+from engine.planning import deadlines
 from engine.runtime import forms, worklist
 
 
@@ -34,10 +35,7 @@ def due_text(value) -> str:
     """'trước 15/01/2027' for a midnight deadline (overdue from that day), else the last day."""
     if value is None:
         return "—"
-    local = clock.local(clock.from_db(value) if value.tzinfo is None else value)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return "trước " + local.strftime("%d/%m/%Y")
-    return local.strftime("%d/%m/%Y")
+    return deadlines.due_phrase(clock.from_db(value) if value.tzinfo is None else value)
 
 
 UNIT_KEYS = {"lead_unit", "approver_unit", "unit", "supporting_units"}

@@ -89,23 +89,20 @@ def adjust_to_working_day(day: date, rule: str = "next") -> date:
     return day
 
 
-def subtract_working_days(day: date, count: int) -> date:
-    """The date `count` working days before `day` (exclusive of `day`)."""
-    current = day
-    remaining = count
+def _step_working_days(day: date, count: int, step: int) -> date:
+    current, remaining = day, count
     while remaining > 0:
-        current -= timedelta(days=1)
+        current += timedelta(days=step)
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def subtract_working_days(day: date, count: int) -> date:
+    """The date `count` working days before `day` (exclusive of `day`)."""
+    return _step_working_days(day, count, -1)
 
 
 def add_working_days(day: date, count: int) -> date:
     """The date `count` working days after `day` (exclusive of `day`)."""
-    current = day
-    remaining = count
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    return _step_working_days(day, count, 1)

@@ -98,28 +98,31 @@ def parse_due(value: Any) -> datetime | None:
     return None
 
 
-def status(item: WorkItem, now: datetime | None = None) -> str:
-    """One of the four deadline states of a work item; "" for one the process withdrew (CANCELLED), which
-    nobody completed, on time or late."""
-    due = clock.from_db(item.due_at)
-    if item.state == "CANCELLED":
-        return ""
-    if item.state == "READY":
+def deadline_state(open_: bool, due_db: datetime | None, closed_db: datetime | None,
+                   now: datetime | None = None) -> str:
+    """The four deadline states, for work items and instances alike: open and not yet due (Trong hạn), open and
+    due (Quá hạn), closed before the deadline (Hoàn thành đúng hạn) or at or after it (Hoàn thành quá hạn)."""
+    due = clock.from_db(due_db)
+    if open_:
         return OVERDUE if due is not None and (now or clock.now()) >= due else ON_TIME
-    closed = clock.from_db(item.closed_at)
+    closed = clock.from_db(closed_db)
     return DONE_LATE if due is not None and closed is not None and closed >= due else DONE_ON_TIME
 
 
+def status(item: WorkItem, now: datetime | None = None) -> str:
+    """The deadline state of a work item; "" for one the process withdrew (CANCELLED), which nobody completed,
+    on time or late."""
+    if item.state == "CANCELLED":
+        return ""
+    return deadline_state(item.state == "READY", item.due_at, item.closed_at, now)
+
+
 def instance_status(instance: ProcessInstance, now: datetime | None = None) -> str:
-    """One of the four deadline states of a duty instance: running against its due date, or when it ended.
-    A cancelled instance has no deadline state (empty string)."""
+    """The deadline state of a duty instance: running against its due date, or when it ended; "" when
+    cancelled."""
     if instance.status == "cancelled":
         return ""
-    due = clock.from_db(instance.due_at)
-    if instance.status == "running":
-        return OVERDUE if due is not None and (now or clock.now()) >= due else ON_TIME
-    ended = clock.from_db(instance.completed_at)
-    return DONE_LATE if due is not None and ended is not None and ended >= due else DONE_ON_TIME
+    return deadline_state(instance.status == "running", instance.due_at, instance.completed_at, now)
 
 
 def _open_items_of(actor: Actor, states: tuple[str, ...]):
