@@ -319,10 +319,12 @@ def instance_diagram(db: Database, actor: Actor, instance_id: int) -> dict[str, 
         return {"xml": xml, "states": instances.diagram_states(instances.load(instance))}
 
 
-def list_instances(db: Database, actor: Actor | None = None) -> list[ProcessInstance]:
+def list_instances(db: Database, actor: Actor | None = None) -> list[instances.InstanceRow]:
+    """The instances the actor may see (every instance of the database for an operator's command, no actor)."""
     with db.read() as s:
-        rows = instances.visible_instances(s, actor) if actor else instances.list_instances(s)
-        return rows
+        if actor is not None:
+            return instances.visible_instances(s, actor)
+        return [instances.InstanceRow.of(i) for i in instances.list_instances(s)]
 
 
 def unit_names(db: Database, org_id: int) -> dict[str, str]:

@@ -243,11 +243,35 @@ def get(session: Session, instance_id: int) -> ProcessInstance:
     return instance
 
 
-def visible_instances(session: Session, actor: Actor) -> list[ProcessInstance]:
+@dataclass(frozen=True)
+class InstanceRow:
+    """An instance as lists show it (the read model of the instances page, the CLI and test steps)."""
+
+    id: int
+    org_id: int
+    process_key: str
+    duty_key: str
+    title: str
+    lead_unit_code: str
+    period: str
+    status: str  # running / completed / cancelled
+    due_at: datetime | None
+    started_at: datetime
+    completed_at: datetime | None
+    deadline_state: str  # one of the four (worklist.deadline_state), "" when cancelled
+
+    @classmethod
+    def of(cls, instance: ProcessInstance) -> InstanceRow:
+        return cls(instance.id, instance.org_id, instance.process_key, instance.duty_key, instance.title,
+                   instance.lead_unit_code, instance.period, instance.status, instance.due_at, instance.started_at,
+                   instance.completed_at, worklist.instance_status(instance))
+
+
+def visible_instances(session: Session, actor: Actor) -> list[InstanceRow]:
     """The instances of the actor's organisation the actor may see, newest first (one query)."""
-    return list(session.scalars(select(ProcessInstance).options(defer(ProcessInstance.state))
-                                .where(access.visible_instances(session, actor))
-                                .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())))
+    return [InstanceRow.of(i) for i in session.scalars(
+        select(ProcessInstance).options(defer(ProcessInstance.state)).where(access.visible_instances(session, actor))
+        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc()))]
 
 
 def list_instances(session: Session, org_id: int | None = None) -> list[ProcessInstance]:
