@@ -8,22 +8,17 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from engine.core import audit, clock, config, org
+from engine.core import audit, clock, config, hooks, org
 from engine.core.db import Database
-from engine.core.errors import NotFound, ValidationFailed
+from engine.core.errors import EngineError, NotFound, ValidationFailed
 from engine.core.models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
 from engine.core.org import Actor
 from engine.planning import plans, registry, schedule
-from engine.plugins.index_self_assessment import (  # self_score: its completion check registers on import
-    appraisal_export,
-    evidence,
-    self_score,  # noqa: F401
-)
 from engine.runtime import deploy, forms, instances, manual_start, tasks, worker, worklist
 
 PROCESSES_DIR = config.PROCESSES_DIR  # shipped with the package (installed, or the source tree's processes/)
@@ -156,7 +151,7 @@ def organisation_actor(db: Database, org_code: str, login: str | None = None) ->
 
 
 def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
-    """Complete a task with its form data (and a process plug-in's checks, such as the index self-score's)."""
+    """Complete a task with its form data (and the check a process plug-in registered for the step, if any)."""
     with db.session() as s:
         return tasks.complete(s, actor, task_id, data)
 
@@ -210,39 +205,60 @@ def plan_of_org(db: Database, org_id: int) -> registry.Registry | None:
         return plans.registry_of(plan) if plan else None
 
 
-# --- Evidence of the index self-assessment (its plug-in) ---------------------------------------------------------
+# --- What process plug-ins add (engine.core.hooks): panels and exports ---------------------------------------------
 
-def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
+class PanelView(NamedTuple):
+    """A plug-in's panel for one page: its name (the web part that draws it), what it shows, and the case-data keys
+    it shows itself."""
+
+    name: str
+    data: dict[str, Any]
+    shows: frozenset[str]
+
+
+class Download(NamedTuple):
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def instance_panel(db: Database, actor: Actor, instance: ProcessInstance) -> PanelView | None:
+    """The panel a plug-in shows on the page of `instance` (one the actor may see), if its process has one."""
+    panel = hooks.panel(instance.process_key)
+    if panel is None:
+        return None
     with db.read() as s:
-        return evidence.panel(s, actor, instance_id)
+        return PanelView(panel.name, panel.read(s, actor, instance.id), panel.shows)
 
 
-def add_evidence_file(db: Database, actor: Actor, instance_id: int, criterion: str, filename: str, data: bytes,
-                      title: str = ""):
-    with db.session() as s:
-        return evidence.add_file(s, actor, instance_id, criterion, filename, data, title)
-
-
-def add_evidence_link(db: Database, actor: Actor, instance_id: int, criterion: str, url: str, title: str = ""):
-    with db.session() as s:
-        return evidence.add_link(s, actor, instance_id, criterion, url, title)
-
-
-def withdraw_evidence(db: Database, actor: Actor, evidence_id: int, reason: str = ""):
-    with db.session() as s:
-        return evidence.withdraw(s, actor, evidence_id, reason)
-
-
-def open_evidence(db: Database, actor: Actor, evidence_id: int):
-    """(row, bytes) of an evidence file the actor may see."""
+def task_panel(db: Database, actor: Actor, form: tasks.TaskForm) -> PanelView | None:
+    """The plug-in panel a task page shows, if the task's form asks for it (`x-panel`, or a widget that needs it)."""
+    panel = hooks.panel(form.process_key)
+    if panel is None or not panel.wanted_by(form.schema):
+        return None
     with db.read() as s:
-        return evidence.open_file(s, actor, evidence_id)
+        return PanelView(panel.name, panel.read(s, actor, form.instance_id), panel.shows)
 
 
-def export_self_assessment(db: Database, actor: Actor, instance_id: int) -> bytes:
-    """The self-assessment (scores and evidence list) as an .xlsx workbook, for appraisal (thẩm định)."""
+def instance_exports(instance: ProcessInstance) -> tuple[hooks.Export, ...]:
+    """The downloads an instance offers (its process's plug-in's exports), for the instance page."""
+    return hooks.exports(instance.process_key)
+
+
+def export_instance(db: Database, actor: Actor, instance_id: int, name: str) -> Download:
+    """The download `name` of an instance: NotFound for an unknown export or an instance of another Sở (or one the
+    plug-in does not show the actor), EngineError for an instance whose process does not offer it."""
+    found = hooks.export(name)
+    if found is None:
+        raise NotFound("Không có bản xuất này")
+    process_key, export = found
     with db.read() as s:
-        return appraisal_export.export_xlsx(s, actor, instance_id)
+        instance = s.get(ProcessInstance, instance_id, options=[defer(ProcessInstance.state)])
+        if instance is None or instance.org_id != actor.org_id:
+            raise NotFound("Không tìm thấy hồ sơ quy trình")
+        if instance.process_key != process_key:
+            raise EngineError(f"Hồ sơ này không có bản xuất «{export.title}»")
+        return Download(export.build(s, actor, instance_id), export.filename(instance), export.content_type)
 
 
 def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> ProcessInstance:

@@ -20,6 +20,8 @@ from engine import service
 from engine.core import clock
 from engine.core.errors import FormInvalid
 from engine.planning import deadlines
+from engine.plugins.index_self_assessment import api
+from engine.plugins.index_self_assessment.appraisal_export import EXPORT_NAME
 from features.common_steps import complete, focus_view, instance_by_title, item_in_focus, refusal, step
 
 scenarios("index_self_assessment.feature")
@@ -70,7 +72,7 @@ def file_bytes(filename: str) -> bytes:
 
 
 def panel(plan) -> dict[str, Any]:
-    return service.evidence_panel(plan.db, plan.who("Giám đốc Sở"), plan.instance_id)
+    return api.evidence_panel(plan.db, plan.who("Giám đốc Sở"), plan.instance_id)
 
 
 def coverage_row(plan, code: str) -> dict[str, Any]:
@@ -99,18 +101,18 @@ def self_score(plan, person: str, scores: dict[str, Any], summary: str):
 
 @when(step('{person:Nguoi} tải lên tệp "{filename}" cho tiêu chí {code}'))
 def when_uploads(plan, person, filename, code):
-    service.add_evidence_file(plan.db, plan.who(person), plan.instance_id, code, filename, file_bytes(filename))
+    api.add_evidence_file(plan.db, plan.who(person), plan.instance_id, code, filename, file_bytes(filename))
 
 
 @when(step('{person:Nguoi} thử tải lên tệp "{filename}" cho tiêu chí {code}'))
 def when_tries_upload(plan, attempt, person, filename, code):
     with refusal(attempt):
-        service.add_evidence_file(plan.db, plan.who(person), plan.instance_id, code, filename, file_bytes(filename))
+        api.add_evidence_file(plan.db, plan.who(person), plan.instance_id, code, filename, file_bytes(filename))
 
 
 @when(step('{person:Nguoi} gửi đường link "{url}" với tiêu đề "{title}" cho tiêu chí {code}'))
 def when_adds_link(plan, person, url, title, code):
-    service.add_evidence_link(plan.db, plan.who(person), plan.instance_id, code, url, title)
+    api.add_evidence_link(plan.db, plan.who(person), plan.instance_id, code, url, title)
 
 
 @when(step('{person:Nguoi} thử tự chấm điểm tối đa mọi tiêu chí mà không giải trình'))
@@ -136,7 +138,7 @@ def when_rescores(plan, person, code, score, explanation):
 
 @when(step('{person:Nguoi} xuất hồ sơ tự đánh giá ra tệp Excel'))
 def when_exports(plan, case, person):
-    data = service.export_self_assessment(plan.db, plan.who(person), plan.instance_id)
+    data = service.export_instance(plan.db, plan.who(person), plan.instance_id, EXPORT_NAME).content
     case.workbook = load_workbook(io.BytesIO(data))
 
 
@@ -175,7 +177,7 @@ def then_evidence_row(plan, name, code, unit, batch):
     assert len(rows) == 1, [(e.criterion_code, e.filename, e.url) for e in panel(plan)["evidence"]]
     assert (rows[0].criterion_code, rows[0].unit_code, rows[0].batch) == (code, plan.code(unit), batch)
     if rows[0].kind == "file":
-        row, content = service.open_evidence(plan.db, plan.who("Giám đốc Sở"), rows[0].id)
+        row, content = api.open_evidence(plan.db, plan.who("Giám đốc Sở"), rows[0].id)
         assert content.startswith(b"%PDF-") and row.content_type == "application/pdf"
 
 

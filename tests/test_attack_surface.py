@@ -7,7 +7,8 @@ attacked by default:
 (d) a user of another organisation gets 404 on the objects of the first one;
 (e) a user of the same organisation whose unit has no part in the instance gets 404/403, and changes nothing.
 
-ROUTES says, for each endpoint, which kind of object each URL argument names (an instance, an evidence, a task)
+ROUTES says, for each endpoint, which kind of object each URL argument names (an instance, an evidence, a task,
+a plug-in's export)
 and what a form posted to it holds; a route missing from it fails with a message saying to add it. One demo
 database and one app serve the whole module (nothing here may succeed in changing it)."""
 
@@ -26,6 +27,8 @@ import pytest
 from engine import service
 from engine.core import clock
 from engine.core.db import Database
+from engine.plugins.index_self_assessment import api
+from engine.plugins.index_self_assessment.appraisal_export import EXPORT_NAME
 from tests.conftest import DEMO_ORG
 from tests.helpers import open_item
 from tests.test_index_self_assessment import PDF
@@ -33,7 +36,7 @@ from tests.test_index_self_assessment import start as start_self_assessment
 from tests.web_helpers import login_ok, token
 from web.app import create_app
 
-INSTANCE, EVIDENCE, TASK = "instance", "evidence", "task"
+INSTANCE, EVIDENCE, TASK, EXPORT = "instance", "evidence", "task", "export"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -41,7 +44,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 class Route:
     """How to attack one endpoint: what its URL arguments name, and the form a real request would post."""
 
-    ids: dict[str, str] = field(default_factory=dict)  # URL argument -> INSTANCE / EVIDENCE / TASK
+    ids: dict[str, str] = field(default_factory=dict)  # URL argument -> INSTANCE / EVIDENCE / TASK / EXPORT
     form: Any = None  # dict, or a function returning one (a fresh file each time)
     public: bool = False
 
@@ -55,6 +58,7 @@ ROUTES: dict[str, Route] = {
     "processes.instances": Route(),
     "processes.instance": Route(ids={"instance_id": INSTANCE}),
     "processes.diagram": Route(ids={"instance_id": INSTANCE}),
+    "processes.export": Route(ids={"instance_id": INSTANCE, "name": EXPORT}),
     "processes.cancel": Route(ids={"instance_id": INSTANCE}, form={"reason": "Hủy thử"}),
     "processes.start": Route(form={"process_key": "legal_document_review", "lead_unit": "TTRA", "period": "2026"}),
     "processes.start_duty": Route(form={"duty_id": "HUE-CS-01", "lead_unit": "VP", "period": "2027"}),
@@ -99,7 +103,7 @@ def route_of(rule) -> Route:
 class World:
     app: Any
     db: Database
-    ids: dict[str, str]  # INSTANCE / EVIDENCE / TASK -> a real one of Huế
+    ids: dict[str, str]  # INSTANCE / EVIDENCE / TASK / EXPORT -> a real one of Huế
     clients: dict[str, Any]  # persona -> logged-in test client
     tokens: dict[str, str]  # persona -> its CSRF token
 
@@ -150,7 +154,7 @@ def world(demo_template, tmp_path_factory):
         return service.actor_for_login(db, login, org)
 
     inst = start_self_assessment(db, actor)
-    evidence = service.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
+    evidence = api.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
     task = open_item(db, actor("tt.chuyenvien"), "collect_evidence", inst.id)
     app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
     other_org = next(code for code, _ in service.organisations(db) if code != DEMO_ORG)
@@ -162,7 +166,8 @@ def world(demo_template, tmp_path_factory):
         tokens[persona] = token(clients[persona].get("/").get_data(as_text=True))
     clients["anonymous"] = app.test_client()
     tokens["anonymous"] = token(clients["anonymous"].get("/login").get_data(as_text=True))
-    yield World(app, db, {INSTANCE: str(inst.id), EVIDENCE: str(evidence.id), TASK: task.task_id}, clients, tokens)
+    yield World(app, db, {INSTANCE: str(inst.id), EVIDENCE: str(evidence.id), TASK: task.task_id,
+                               EXPORT: EXPORT_NAME}, clients, tokens)
     db.engine.dispose()
     clock.install(previous)
 

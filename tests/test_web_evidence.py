@@ -14,6 +14,7 @@ from sqlalchemy.orm import undefer
 
 from engine import service
 from engine.core.models import Evidence
+from engine.plugins.index_self_assessment import api
 from tests.helpers import complete, open_item
 from tests.test_index_self_assessment import DOCX, JPEG, PDF, PNG, XLSX, param_id, resolved, run_batch, start
 from tests.web_helpers import login, token
@@ -75,7 +76,7 @@ def test_instance_page_shows_coverage_evidence_and_export(client, db, actor):
     # The focal unit may add to every criterion: one upload and one link form per criterion.
     assert html.count('class="evidence-upload"') == len(resolved()) == html.count('class="evidence-link"')
     assert 'accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg"' in html and 'enctype="multipart/form-data"' in html
-    assert "Xuất hồ sơ tự đánh giá (.xlsx)" in html and f"/instances/{inst.id}/self-assessment.xlsx" in html
+    assert "Xuất hồ sơ tự đánh giá (.xlsx)" in html and f"/instances/{inst.id}/exports/self-assessment.xlsx" in html
     assert "Chưa có tài liệu kiểm chứng nào" in html
 
 
@@ -101,6 +102,8 @@ def test_other_processes_have_no_evidence_panel(client, db, actor):
     item = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
     assert 'id="evidence"' not in client.get(f"/tasks/{item.task_id}").get_data(as_text=True)
     assert client.get(f"/instances/{inst.id}/self-assessment.xlsx").status_code == 400
+    assert client.get(f"/instances/{inst.id}/exports/self-assessment.xlsx").status_code == 400
+    assert client.get(f"/instances/{inst.id}/exports/no-such-export").status_code == 404
 
 
 # --- uploads ---------------------------------------------------------------------------------------------------
@@ -266,7 +269,7 @@ def test_download_sends_the_stored_bytes_with_safe_headers(client, db, actor):
 
 def test_download_and_export_are_404_for_a_foreign_sở_or_unit(client, db, actor):
     inst = start(db, actor)
-    row = service.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "a.pdf", PDF)
+    row = api.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "a.pdf", PDF)
     login(client, "nvy.chuyenvien")
     assert client.get(f"/evidence/{row.id}/download").status_code == 404
     assert client.get(f"/instances/{inst.id}/self-assessment.xlsx").status_code == 404
@@ -280,7 +283,7 @@ def test_download_and_export_are_404_for_a_foreign_sở_or_unit(client, db, acto
 
 def test_a_link_has_nothing_to_download(client, db, actor):
     inst = start(db, actor)
-    row = service.add_evidence_link(db, actor("tt.chuyenvien"), inst.id, "2.2", "https://a.vn/x", "Bài viết")
+    row = api.add_evidence_link(db, actor("tt.chuyenvien"), inst.id, "2.2", "https://a.vn/x", "Bài viết")
     login(client, "tt.chuyenvien")
     assert client.get(f"/evidence/{row.id}/download").status_code == 404
 
@@ -289,7 +292,7 @@ def test_a_link_has_nothing_to_download(client, db, actor):
 
 def to_self_score(db, actor, instance_id):
     """Three batches reviewed (with evidence for 2.1 in batch 1): the self-score is the focal unit's."""
-    service.add_evidence_file(db, actor("tt.chuyenvien"), instance_id, "2.1", "Danh mục.pdf", PDF)
+    api.add_evidence_file(db, actor("tt.chuyenvien"), instance_id, "2.1", "Danh mục.pdf", PDF)
     for number in (1, 2, 3):
         run_batch(db, actor, instance_id, number)
     return open_item(db, actor("vp.chuyenvien"), "self_score", instance_id)
@@ -353,7 +356,7 @@ def test_self_score_errors_per_criterion_keep_what_was_typed_then_success(client
     response = client.post(url, data=score_form(page, good, explanations))
     assert response.status_code == 303
     assert f"Đã hoàn thành: {SELF_SCORE}" in client.get("/").get_data(as_text=True)
-    data = service.evidence_panel(db, actor("giamdoc"), inst.id)["self_score"]
+    data = api.evidence_panel(db, actor("giamdoc"), inst.id)["self_score"]
     assert data["scores"]["2.1"] == {"score": 2.75, "explanation": ""}
     assert data["scores"]["1.1"] == {"score": 1.75, "explanation": "Chưa có tài liệu, đang bổ sung"}
     assert data["total_score"] == round(sum(c["max_points"] - 0.25 for c in criteria), 2)
@@ -408,10 +411,12 @@ def test_export_downloads_an_xlsx_for_whoever_sees_the_instance(client, db, acto
     scores = {c["code"]: {"score": c["max_points"], "explanation": "" if c["code"] == "2.1" else "Chưa có"}
               for c in resolved()}
     service.complete_task(db, actor("vp.chuyenvien"), item.task_id, {"scores": scores, "summary": "Tự chấm"})
-    for who in ("giamdoc", "khtc.chuyenvien"):
+    # the instance page's link (the generic exports route) and the address first published
+    urls = (f"/instances/{inst.id}/exports/self-assessment.xlsx", f"/instances/{inst.id}/self-assessment.xlsx")
+    for who, url in (("giamdoc", urls[0]), ("khtc.chuyenvien", urls[0]), ("giamdoc", urls[1])):
         login(client, who)
-        response = client.get(f"/instances/{inst.id}/self-assessment.xlsx")
-        assert response.status_code == 200, who
+        response = client.get(url)
+        assert response.status_code == 200, (who, url)
         assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from engine import service
 from engine.core.models import User
+from engine.plugins.index_self_assessment import api
 from tests.helpers import open_item, start_review
 from tests.test_index_self_assessment import PDF
 from tests.test_index_self_assessment import start as start_self_assessment
@@ -329,7 +330,7 @@ def test_a_forged_organisation_cookie_only_falls_back_to_the_first(client):
 
 def test_every_kind_of_response_carries_the_csp(client, db, actor):
     inst = start_self_assessment(db, actor)
-    evidence = service.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "a.pdf", PDF)
+    evidence = api.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "a.pdf", PDF)
     responses = [client.get("/login"), client.get("/"), client.get("/static/style.css"), client.get("/nothing")]
     login(client, "tt.chuyenvien")
     responses += [client.get("/"), client.get(f"/instances/{inst.id}"),

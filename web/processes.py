@@ -1,4 +1,5 @@
-"""Process instances: start one, list them, see one with its steps and history, cancel."""
+"""Process instances: start one, list them, see one with its steps and history (and what a process plug-in adds:
+its panel, its exports), cancel."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from engine import service
 from engine.core import clock, roles
 from engine.core.errors import EngineError
 
-from . import evidence
+from . import panels
 from .auth import actor
+from .security import attachment
 
 bp = Blueprint("processes", __name__)
 
@@ -37,7 +39,16 @@ def instance(instance_id: int):
     view = service.instance_view(_db(), actor(), instance_id)
     viewer_installed = Path(current_app.static_folder, DIAGRAM_VIEWER).is_file()
     return render_template("instance.html", **view, diagram_viewer=DIAGRAM_VIEWER if viewer_installed else None,
-                           evidence_panel=evidence.instance_panel(view["instance"]))
+                           panel=panels.instance_panel(actor(), view["instance"]),
+                           exports=service.instance_exports(view["instance"]))
+
+
+@bp.route("/instances/<id:instance_id>/exports/<name>")
+@login_required
+def export(instance_id: int, name: str):
+    """A download a process plug-in offers for its instances (listed on the instance page)."""
+    found = service.export_instance(_db(), actor(), instance_id, name)  # NotFound (404) unless one may have it
+    return attachment(found.content, found.content_type, found.filename)
 
 
 @bp.route("/instances/<id:instance_id>/diagram.json")

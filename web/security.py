@@ -1,16 +1,17 @@
 """What every response and every URL of the web app is held to: safe redirect targets, database ids and task ids
-in URLs, the security headers (Content-Security-Policy, HSTS behind HTTPS), header-breaking input."""
+in URLs, the security headers (Content-Security-Policy, HSTS behind HTTPS), downloads, header-breaking input."""
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+from flask import Flask, render_template, send_file
 from werkzeug.routing import BaseConverter, ValidationError
 
 # --------------------------------------------------------------------------------------------------------------
-# Redirect targets (?next= after login, the evidence forms' "next")
+# Redirect targets (?next= after login, the "next" of the panels' forms)
 
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))  # what a browser strips from both ends of a URL
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")  # what a browser removes anywhere in a URL
@@ -109,6 +110,15 @@ def add_security_headers(app: Flask) -> None:
         if app.config.get("CCHC_SECURE_COOKIES"):
             headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def attachment(data: bytes, mimetype: str, filename: str):
+    """A download of `data` (Content-Disposition with a UTF-8 filename*), never sniffed or cached."""
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename,
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_login import login_required
 from engine import service
 from engine.core.errors import Conflict, FormInvalid
 
-from . import evidence
+from . import panels
 from .auth import actor
 
 bp = Blueprint("work", __name__)
@@ -33,10 +33,10 @@ def task(task_id: str):
     if request.method == "POST":
         # The submit path reads only the form it needs; the whole page is built only to show it again.
         form = service.task_form(_db(), actor(), task_id)
-        panel = evidence.task_panel(form)  # the index self-assessment's evidence, on the steps that need it
+        panel = panels.task_panel(actor(), form)  # a process plug-in's panel, on the steps whose form asks for it
         values = request.form.to_dict()
         data, errors = service.parse_form(form.schema, request.form)
-        data, errors = evidence.read_scores(form.schema, request.form, data, errors, panel)
+        data, errors = panels.read_widgets(form.schema, request.form, data, errors, panel)
         if not errors:
             try:
                 service.complete_task(_db(), actor(), task_id, data)
@@ -50,10 +50,9 @@ def task(task_id: str):
                 return redirect(url_for("work.worklist")), 303
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
     ctx = service.task_context(_db(), actor(), task_id)
-    panel = evidence.task_panel(ctx["form"])
-    if panel is not None:
-        ctx["context_rows"] = evidence.hide_panel_rows(ctx["context_rows"])
+    panel = panels.task_panel(actor(), ctx["form"])
+    ctx["context_rows"] = panels.without_shown(ctx["context_rows"], panel)
     return render_template("task.html", units=service.unit_names(_db(), actor().org_id), errors=errors,
-                           values=values, evidence_panel=panel,
-                           score_rows=evidence.score_rows(ctx["schema"], panel, ctx["prefill"], values, errors),
+                           values=values, panel=panel,
+                           widgets=panels.widget_fields(ctx["schema"], panel, ctx["prefill"], values, errors),
                            **ctx), (400 if request.method == "POST" else 200)

@@ -26,9 +26,9 @@ def shipped(name: str) -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / name
 
 
-# BPMN processes, plans/ (duty registries), calendar.yaml, criteria. Not a setting: registry, calendar, criteria
-# and service bind it when they are imported (as defaults of their loaders), so a CCHC_PROCESSES_DIR could only
-# be honoured in part.
+# BPMN processes, plans/ (duty registries), calendar.yaml, the plug-ins' data files. Not a setting: registry,
+# calendar, the plug-ins and service bind it when they are imported (as defaults of their loaders), so a
+# CCHC_PROCESSES_DIR could only be honoured in part.
 PROCESSES_DIR = shipped("processes")
 FORMS_DIR = shipped("forms")  # one JSON Schema per user task
 

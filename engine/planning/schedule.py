@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core import clock, roles
+from engine.core import clock, hooks, roles
 from engine.core.db import Database
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import Plan, ProcessInstance
@@ -56,28 +56,23 @@ def instance_title(duty: registry.Duty, period: str) -> str:
     return f"{duty.title} {deadlines.period_phrase(period)}"
 
 
-def start_data(reg: registry.Registry, duty: registry.Duty, occurrence: deadlines.Occurrence) -> dict[str, Any]:
-    """What the process gets at start besides period, units and deadline: the duty as the plan wrote it."""
+def start_data(reg: registry.Registry, duty: registry.Duty, occurrence: deadlines.Occurrence,
+               unit: str) -> tuple[dict[str, Any], list[str]]:
+    """(start data, supporting units) of a duty opened for lead unit `unit`: the duty as the plan wrote it and its
+    support units (without the lead), plus what the process's plug-in adds at start (engine.core.hooks), which may
+    also decide the supporting units."""
     data: dict[str, Any] = {
         "plan_id": reg.plan_id, "duty_id": duty.id, "duty_name": duty.duty, "title": duty.title,
         "product": duty.product, "recipient": duty.recipient, "timing": duty.timing, "source": duty.source,
     }
-    if duty.process == registry.INDEX_PROCESS:
-        from engine.plugins.index_self_assessment import criteria  # only this process needs the criteria set
-
-        year = occurrence.period.year
-        today = clock.today_local()
-        # A duty opened late (plan loaded mid-year, worker down) skips the evidence batches already past.
-        data["batches"] = [b.in_year(year).isoformat() for b in duty.batches if b.in_year(year) >= today]
-        data["criteria"] = criteria.resolve(criteria.load(), reg.functions)
-    return data
-
-
-def supporting_units(reg: registry.Registry, duty: registry.Duty, unit: str, data: dict[str, Any]) -> list[str]:
-    if duty.process == registry.INDEX_PROCESS:
-        owners = [c["owner_unit"] for c in data["criteria"]]
-        return [u for u in dict.fromkeys(owners) if u != unit]
-    return [u for u in duty.support_units if u != unit]
+    supporting = [u for u in duty.support_units if u != unit]
+    hook = hooks.start_hook(duty.process)
+    if hook is not None:
+        added = hook(hooks.DutyOpening(reg, duty, occurrence.period, unit))
+        data.update(added.data)
+        if added.supporting_units is not None:
+            supporting = list(added.supporting_units)
+    return data, supporting
 
 
 def due_openings(reg: registry.Registry, today: date,
@@ -113,10 +108,10 @@ def run(db: Database, now: datetime | None = None, plan_keys: set[str] | None = 
                 continue
             try:
                 with db.session() as s:
-                    data = start_data(reg, duty, occ)
+                    data, supporting = start_data(reg, duty, occ, unit)
                     instance = instances.start_instance(
                         s, system_actor(org_id), duty.process, lead_unit=unit, period=occ.period.label,
-                        supporting_units=supporting_units(reg, duty, unit, data), approver_unit=duty.approver,
+                        supporting_units=supporting, approver_unit=duty.approver,
                         due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
                     instance_id = instance.id
             except Conflict:
@@ -194,10 +189,10 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
         period_obj = deadlines.Period(label, today.year, 0, today, last)
         occ = deadlines.Occurrence(period_obj, today, last, deadlines.deadline_instant(last))
     with db.session() as s:
-        data = start_data(reg, duty, occ)
+        data, supporting = start_data(reg, duty, occ, lead_unit)
         return instances.start_instance(
             s, actor, duty.process, lead_unit=lead_unit, period=occ.period.label,
-            supporting_units=supporting_units(reg, duty, lead_unit, data), approver_unit=duty.approver,
+            supporting_units=supporting, approver_unit=duty.approver,
             due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
 
 

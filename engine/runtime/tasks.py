@@ -63,7 +63,6 @@ def _form_of(item: WorkItem, version: definitions.Version) -> TaskForm:
 SYSTEM_LABELS = {
     "period": "Kỳ", "lead_unit": "Đơn vị chủ trì", "supporting_units": "Đơn vị phối hợp", "due_at": "Hạn",
     "return_count": "Số lần đã trả lại", "contributions": "Kết quả của các đơn vị phối hợp", "unit": "Đơn vị",
-    "requested_evidence": "Tiêu chí đơn vị đầu mối yêu cầu bổ sung tài liệu kiểm chứng",
     "remediation_reports": "Báo cáo khắc phục của các đơn vị",
 }
 
@@ -77,7 +76,7 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     item = _visible(session, actor, found[0])
     version = definitions.load(session, item.instance.definition_id, found[1])
     schema = version.form(item.form_key)
-    labels = dict(SYSTEM_LABELS)
+    labels = dict(SYSTEM_LABELS) | dict(hooks.labels(item.instance.process_key))  # and those of its plug-in
     choice_labels: dict[str, dict[Any, str]] = {}  # field -> stored value -> what the form showed
     for info in version.meta["user_tasks"].values():
         for name, spec in version.form(info["form"])["properties"].items():

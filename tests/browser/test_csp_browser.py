@@ -63,12 +63,13 @@ def visit(page, url: str) -> None:
 
 def test_every_page_works_under_the_csp(live_server, db, watched):
     from engine import service
+    from engine.plugins.index_self_assessment import api
 
     page, base = watched, live_server.base
     vp = service.actor_for_login(db, "vp.chuyenvien", ORG)
     inst = service.start_duty(db, vp, "HUE-CS-01", "VP", "2027")  # what the scheduler does for the year
-    service.add_evidence_file(db, service.actor_for_login(db, "tt.chuyenvien", ORG), inst.id, "2.1",
-                              "Danh mục văn bản.pdf", PDF)
+    api.add_evidence_file(db, service.actor_for_login(db, "tt.chuyenvien", ORG), inst.id, "2.1",
+                          "Danh mục văn bản.pdf", PDF)
 
     visit(page, f"{base}/login")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()

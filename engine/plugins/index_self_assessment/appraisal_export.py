@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from openpyxl.styles import Alignment
     from openpyxl.worksheet.worksheet import Worksheet
 
+EXPORT_NAME = "self-assessment.xlsx"  # /instances/<id>/exports/self-assessment.xlsx
+
+
+def filename(instance) -> str:
+    """The download's name: `Hồ sơ tự đánh giá Chỉ số CCHC - hồ sơ 12.xlsx`."""
+    return f"Hồ sơ tự đánh giá Chỉ số CCHC - hồ sơ {instance.id}.xlsx"
+
 
 def export_xlsx(session: Session, actor: Actor, instance_id: int) -> bytes:
     """The self-assessment as an Excel workbook: sheet "Tự chấm điểm" (area, code, criterion, max points, self

@@ -1,4 +1,4 @@
-"""The criteria set of the annual CCHC index self-assessment (processes/index_self_assessment/criteria.yaml).
+"""The criteria set of the annual CCHC index self-assessment (processes/<process key>/criteria.yaml).
 
 A criteria set is areas (lĩnh vực) of criteria (tiêu chí); each criterion names the *function* that owns its
 evidence (cchc_focal, tthc_control, …). A plan's `functions` mapping turns functions into unit codes, so the same
@@ -16,8 +16,9 @@ from engine.core import config
 from engine.core.errors import ValidationFailed
 from engine.planning import yaml_lines
 from engine.planning.registry import FUNCTIONS
+from engine.plugins.index_self_assessment import PROCESS_KEY
 
-DEFAULT_CRITERIA = config.PROCESSES_DIR / "index_self_assessment" / "criteria.yaml"
+DEFAULT_CRITERIA = config.PROCESSES_DIR / PROCESS_KEY / "criteria.yaml"
 SCORE_STEP = 0.25
 _LINE = yaml_lines.LINE
 _CODE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")

@@ -1,6 +1,6 @@
 """Evidence (tài liệu kiểm chứng) of the annual CCHC index self-assessment, per criterion, and the self-score.
 
-The process `index_self_assessment` carries its criteria set in the instance data (`criteria`, resolved by the
+The self-assessment process carries its criteria set in the instance data (`criteria`, resolved by the
 criteria module with each criterion's `owner_unit`). Units add files or links to the criteria they own while the
 instance runs; the focal (lead) unit may add to any criterion. Files are checked by extension *and* content
 (PDF, DOCX, XLSX, PNG, JPEG; at most 10 MB) and stored in the `evidence` table with their sha256. Evidence is never
@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -33,13 +33,10 @@ from engine.core import audit, clock, roles
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import Evidence, ProcessInstance
 from engine.core.org import Actor, unit_names
+from engine.plugins.index_self_assessment import PROCESS_KEY
 from engine.runtime import instances, worklist
 from engine.runtime.safe_xml import UnsafeXml, parse_xml
 
-if TYPE_CHECKING:
-    pass
-
-PROCESS_KEY = "index_self_assessment"
 SELF_SCORE_TASK = "self_score"
 BATCH_TASKS = ("collect_evidence", "review_batch")
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -1,6 +1,7 @@
 """The self-score of the index self-assessment (`self_score` task), checked here rather than by JSON Schema:
 each criterion scored 0..max_points in steps of 0.25, with an explanation wherever the criterion has no evidence.
-`complete_self_score` checks and then completes the task."""
+`check_self_score` is the step's completion check (registered by the plug-in's entry, plugin.py);
+`complete_self_score` completes the task, so checked."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.core import hooks
 from engine.core.errors import EngineError, FormInvalid
 from engine.core.models import WorkItem
 from engine.core.org import Actor
 from engine.plugins.index_self_assessment.criteria import SCORE_STEP, is_step
-from engine.plugins.index_self_assessment.evidence import PROCESS_KEY, SELF_SCORE_TASK, coverage_of, criteria_of
+from engine.plugins.index_self_assessment.evidence import SELF_SCORE_TASK, coverage_of, criteria_of
 from engine.runtime import tasks
 
 
@@ -109,9 +109,6 @@ def check_self_score(session: Session, instance, workflow, data: dict[str, Any])
         raise FormInvalid(bad)
     scores, total = normalize_scores(criteria, data["scores"])
     return {**data, "scores": scores, "total_score": total}
-
-
-hooks.register_completion_check(PROCESS_KEY, SELF_SCORE_TASK, check_self_score)
 
 
 def score_of(entry: Any) -> tuple[float | None, str]:

@@ -1,0 +1,40 @@
+"""The plug-in's façade: what its web part (web/evidence.py) and test steps call, one transaction per function, as
+engine.service is for the core. The panel and the export also reach the core through the hook table (plugin.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.core.db import Database
+from engine.core.models import Evidence
+from engine.core.org import Actor
+from engine.plugins.index_self_assessment import evidence
+
+
+def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
+    """Coverage per criterion, the evidence, the current batch and the latest self-score (evidence.panel)."""
+    with db.read() as s:
+        return evidence.panel(s, actor, instance_id)
+
+
+def add_evidence_file(db: Database, actor: Actor, instance_id: int, criterion: str, filename: str, data: bytes,
+                      title: str = "") -> Evidence:
+    with db.session() as s:
+        return evidence.add_file(s, actor, instance_id, criterion, filename, data, title)
+
+
+def add_evidence_link(db: Database, actor: Actor, instance_id: int, criterion: str, url: str,
+                      title: str = "") -> Evidence:
+    with db.session() as s:
+        return evidence.add_link(s, actor, instance_id, criterion, url, title)
+
+
+def withdraw_evidence(db: Database, actor: Actor, evidence_id: int, reason: str = "") -> Evidence:
+    with db.session() as s:
+        return evidence.withdraw(s, actor, evidence_id, reason)
+
+
+def open_evidence(db: Database, actor: Actor, evidence_id: int) -> tuple[Evidence, bytes]:
+    """(row, bytes) of an evidence file the actor may see."""
+    with db.read() as s:
+        return evidence.open_file(s, actor, evidence_id)
