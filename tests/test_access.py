@@ -11,6 +11,8 @@ from engine import service
 from engine.core import access, roles
 from engine.core.db import Database, _alembic_config
 from engine.core.errors import Forbidden, NotFound
+from engine.plugins.index_self_assessment import api
+from engine.plugins.index_self_assessment.appraisal_export import EXPORT_NAME as EXPORT
 from engine.runtime import worklist
 from tests.helpers import open_item, start_review
 from tests.test_index_self_assessment import PDF, add_file
@@ -67,11 +69,11 @@ def test_evidence_and_export_follow_the_instance_rule(db, actor):
     row = add_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "a.pdf", PDF)
     owner, outsider = actor("khtc.chuyenvien"), actor("nvd.chuyenvien")
     assert _sees(db, owner, inst.id)
-    assert service.open_evidence(db, owner, row.id)[1] == PDF
-    assert service.export_self_assessment(db, owner, inst.id)[:2] == b"PK"
+    assert api.open_evidence(db, owner, row.id)[1] == PDF
+    assert service.export_instance(db, owner, inst.id, EXPORT).content[:2] == b"PK"
     assert not _sees(db, outsider, inst.id)
-    for attempt in (lambda: service.open_evidence(db, outsider, row.id),
-                    lambda: service.export_self_assessment(db, outsider, inst.id)):
+    for attempt in (lambda: api.open_evidence(db, outsider, row.id),
+                    lambda: service.export_instance(db, outsider, inst.id, EXPORT)):
         with pytest.raises(NotFound):
             attempt()
 
