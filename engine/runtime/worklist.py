@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
@@ -50,7 +51,11 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
 
 
 def _state_of(workflow: BpmnWorkflow, task_id: str):
-    task = workflow.get_task_from_id(UUID(task_id))
+    """The state of a task, or None when the workflow no longer has it (cancelling drops unfinished branches)."""
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None
     return task.state if task is not None else None
 
 
