@@ -163,7 +163,3 @@ def create_app(config_map: Settings | Mapping[str, Any] | None = None) -> Flask:
     security.add_security_headers(app)
     return app
 
-
-def database(app: Flask) -> Database:
-    """The engine database of an app made by create_app."""
-    return app.extensions["cchc_db"]

@@ -21,6 +21,7 @@ from engine.core import clock
 from engine.core.config import LIMITS_PER_ADDRESS, LIMITS_PER_LOGIN
 from engine.core.org import Actor
 
+from . import context
 from .security import MAX_DB_ID, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -130,7 +131,7 @@ def _too_many_attempts(exc: RateLimitExceeded):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    db = current_app.extensions["cchc_db"]
+    db = context.db()
     orgs = service.organisations(db)
     codes = {code for code, _ in orgs}
     remembered = request.cookies.get(ORG_COOKIE, "")
@@ -160,6 +161,6 @@ def logout():
     """Log out here and end every other session of this user (their cookies stop working)."""
     user_id = actor().user_id
     logout_user()
-    service.end_sessions(current_app.extensions["cchc_db"], user_id)
+    service.end_sessions(context.db(), user_id)
     flash("Đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))

@@ -10,11 +10,10 @@ only reads the request, calls the engine and says what happened in Vietnamese.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import login_required
 
 from engine import service
@@ -26,6 +25,7 @@ from engine.plugins.index_self_assessment.plugin import PANEL, SCORES_WIDGET
 
 from . import panels, processes
 from .auth import actor
+from .context import db
 from .security import attachment, safe_next
 
 bp = Blueprint("evidence", __name__)
@@ -39,10 +39,6 @@ TOO_LARGE_MESSAGE = (f"Tệp gửi lên quá lớn: mỗi tệp tài liệu ki�
                      "được lưu; vui lòng quay lại, chọn tệp nhỏ hơn (ví dụ tách hoặc nén tệp PDF) rồi tải lên lại.")
 
 
-def _db():
-    return current_app.extensions["cchc_db"]
-
-
 # --------------------------------------------------------------------------------------------------------------
 # The panel, for the instance page and the task pages
 
@@ -54,7 +50,7 @@ def panel_context(data: dict[str, Any], here: str) -> dict[str, Any]:
     scores = (data["self_score"] or {}).get("scores") or {}
     batches = data["batches"]
     current = data["current_batch"]
-    return {**data, "units": service.unit_names(_db(), me.org_id), "here": here, "me": me.login,
+    return {**data, "units": service.unit_names(db(), me.org_id), "here": here, "me": me.login,
             "scores": scores, "accept": ACCEPT, "max_mb": MAX_FILE_MB,
             "batch_due": batches[current - 1] if current and current <= len(batches) else None,
             "covered": sum(1 for row in data["coverage"] if row["evidence_count"]),
@@ -65,22 +61,13 @@ def panel_context(data: dict[str, Any], here: str) -> dict[str, Any]:
 # The criteria-scores widget
 
 
-def _float(text: str) -> float | None:
-    """'1,5' / '1.5' -> 1.5; None if it is not a finite number."""
-    try:
-        number = float(text.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _shown(value: Any) -> str:
     """A score as the number input shows it: 1.75 -> '1.75', 2.0 -> '2', '1,5' -> '1.5', text kept as typed."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, (int, float)):
         return f"{value:g}"
-    number = _float(str(value)) if str(value).strip() else None
+    number = api.score_number(str(value)) if str(value).strip() else None
     return f"{number:g}" if number is not None else str(value)
 
 
@@ -95,7 +82,7 @@ def read_scores(p: dict[str, Any], name: str, form: Mapping[str, str]) -> dict[s
         raw = (form.get(f"{name}.{code}.score") or "").strip()
         if not raw:
             continue
-        number = _float(raw)
+        number = api.score_number(raw)
         scores[code] = {"score": number if number is not None else raw,
                         "explanation": " ".join((form.get(f"{name}.{code}.explanation") or "").split())}
     return scores
@@ -170,7 +157,7 @@ def add_file(instance_id: int):
         flash(f"Chưa chọn tệp tài liệu kiểm chứng cho tiêu chí {code}.", "error")
         return redirect(_back(instance_id)), 303
     try:
-        row = api.add_evidence_file(_db(), actor(), instance_id, code, upload.filename, upload.read(),
+        row = api.add_evidence_file(db(), actor(), instance_id, code, upload.filename, upload.read(),
                                     request.form.get("title", ""))
     except NotFound:
         raise  # a foreign or unknown instance: 404, as for any link one may not follow
@@ -186,7 +173,7 @@ def add_file(instance_id: int):
 @login_required
 def add_link(instance_id: int):
     try:
-        row = api.add_evidence_link(_db(), actor(), instance_id, request.form.get("criterion", ""),
+        row = api.add_evidence_link(db(), actor(), instance_id, request.form.get("criterion", ""),
                                     request.form.get("url", ""), request.form.get("title", ""))
     except NotFound:
         raise
@@ -201,7 +188,7 @@ def add_link(instance_id: int):
 @login_required
 def withdraw(evidence_id: int):
     try:
-        row = api.withdraw_evidence(_db(), actor(), evidence_id, request.form.get("reason", ""))
+        row = api.withdraw_evidence(db(), actor(), evidence_id, request.form.get("reason", ""))
     except NotFound:
         raise
     except EngineError as exc:
@@ -214,7 +201,7 @@ def withdraw(evidence_id: int):
 @bp.route("/evidence/<id:evidence_id>/download")
 @login_required
 def download(evidence_id: int):
-    row, content = api.open_evidence(_db(), actor(), evidence_id)  # NotFound (404) unless one may see it
+    row, content = api.open_evidence(db(), actor(), evidence_id)  # NotFound (404) unless one may see it
     if not row.content_type or not row.filename:
         abort(404)
     return attachment(content, row.content_type, row.filename)

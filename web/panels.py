@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
 from engine import service
+
+from .context import db
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,6 @@ def register_widget(name: str, widget: Widget) -> None:
     _widgets[name] = widget
 
 
-def _db():
-    return current_app.extensions["cchc_db"]
-
-
 def _drawn(view: service.PanelView | None, here: str) -> dict[str, Any] | None:
     part = _panels.get(view.name) if view is not None else None
     if part is None:
@@ -60,12 +58,12 @@ def _drawn(view: service.PanelView | None, here: str) -> dict[str, Any] | None:
 
 def instance_panel(me, instance) -> dict[str, Any] | None:
     """The plug-in panel of an instance page (one the actor may see), ready for its template; None if none."""
-    return _drawn(service.instance_panel(_db(), me, instance), url_for("processes.instance", instance_id=instance.id))
+    return _drawn(service.instance_panel(db(), me, instance), url_for("processes.instance", instance_id=instance.id))
 
 
 def task_panel(me, form) -> dict[str, Any] | None:
     """The plug-in panel of a task page whose form asks for it (`form`: service.TaskForm); None otherwise."""
-    return _drawn(service.task_panel(_db(), me, form), url_for("work.task", task_id=form.task_id))
+    return _drawn(service.task_panel(db(), me, form), url_for("work.task", task_id=form.task_id))
 
 
 def without_shown(context_rows: list[tuple[str, str, Any]], panel: dict[str, Any] | None) -> list[tuple[str, str, Any]]:

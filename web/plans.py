@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from engine import service
@@ -10,6 +10,7 @@ from engine.core import clock
 from engine.planning import deadlines
 
 from .auth import actor
+from .context import db
 
 bp = Blueprint("plans", __name__)
 
@@ -19,7 +20,7 @@ bp = Blueprint("plans", __name__)
 def year():
     requested = request.args.get("year", "")
     year = int(requested) if requested.isdigit() and 2000 <= int(requested) <= 2100 else clock.today_local().year
-    view = service.plan_year(current_app.extensions["cchc_db"], actor(), year)
+    view = service.plan_year(db(), actor(), year)
     if view is None:
         abort(404)
     return render_template("plan.html", v=view, due_phrase=deadlines.due_phrase,

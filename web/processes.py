@@ -14,6 +14,7 @@ from engine.core.errors import EngineError
 
 from . import panels
 from .auth import actor
+from .context import db
 from .security import attachment
 
 bp = Blueprint("processes", __name__)
@@ -22,21 +23,17 @@ bp = Blueprint("processes", __name__)
 DIAGRAM_VIEWER = "vendor/bpmn-navigated-viewer.production.min.js"
 
 
-def _db():
-    return current_app.extensions["cchc_db"]
-
-
 @bp.route("/instances")
 @login_required
 def instances():
-    rows = service.list_instances(_db(), actor())
-    return render_template("instances.html", rows=rows, units=service.unit_names(_db(), actor().org_id))
+    rows = service.list_instances(db(), actor())
+    return render_template("instances.html", rows=rows, units=service.unit_names(db(), actor().org_id))
 
 
 @bp.route("/instances/<id:instance_id>")
 @login_required
 def instance(instance_id: int):
-    view = service.instance_view(_db(), actor(), instance_id)
+    view = service.instance_view(db(), actor(), instance_id)
     viewer_installed = Path(current_app.static_folder, DIAGRAM_VIEWER).is_file()
     return render_template("instance.html", **view, diagram_viewer=DIAGRAM_VIEWER if viewer_installed else None,
                            panel=panels.instance_panel(actor(), view["instance"]),
@@ -47,7 +44,7 @@ def instance(instance_id: int):
 @login_required
 def export(instance_id: int, name: str):
     """A download a process plug-in offers for its instances (listed on the instance page)."""
-    found = service.export_instance(_db(), actor(), instance_id, name)  # NotFound (404) unless one may have it
+    found = service.export_instance(db(), actor(), instance_id, name)  # NotFound (404) unless one may have it
     return attachment(found.content, found.content_type, found.filename)
 
 
@@ -55,7 +52,7 @@ def export(instance_id: int, name: str):
 @login_required
 def diagram(instance_id: int):
     """The BPMN XML of the instance's process version and where the instance is: {"xml", "states"}."""
-    view = service.instance_diagram(_db(), actor(), instance_id)  # NotFound (404) for whoever may not see it
+    view = service.instance_diagram(db(), actor(), instance_id)  # NotFound (404) for whoever may not see it
     response = jsonify(xml=view["xml"], states=view["states"])
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -64,7 +61,7 @@ def diagram(instance_id: int):
 @bp.route("/instances/<id:instance_id>/cancel", methods=["POST"])
 @login_required
 def cancel(instance_id: int):
-    service.cancel_instance(_db(), actor(), instance_id, request.form.get("reason", ""))
+    service.cancel_instance(db(), actor(), instance_id, request.form.get("reason", ""))
     flash("Đã hủy quy trình.", "success")
     return redirect(url_for("processes.instance", instance_id=instance_id)), 303
 
@@ -75,19 +72,19 @@ def start():
     """A lead unit starts a duty for a period (the scheduler will do this by itself later)."""
     me = actor()
     lead_units = sorted(u for r, u in me.grants if r == roles.LEAD_UNIT)
-    units = service.unit_names(_db(), me.org_id)
-    definitions = service.definitions(_db())
+    units = service.unit_names(db(), me.org_id)
+    definitions = service.definitions(db())
     year = clock.today_local().year
     form = {"process_key": definitions[0].process_key if definitions else "", "period": str(year),
             "lead_unit": lead_units[0] if lead_units else "", "due_date": ""}
-    candidates = service.working_units(_db(), me.org_id)
+    candidates = service.working_units(db(), me.org_id)
     chosen = list(candidates)
     error = None
     if request.method == "POST":
         form.update(request.form.to_dict())
         chosen = request.form.getlist("supporting_units")
         try:
-            inst = service.start_process(_db(), me, form["process_key"], lead_unit=form["lead_unit"],
+            inst = service.start_process(db(), me, form["process_key"], lead_unit=form["lead_unit"],
                                          period=form["period"], supporting_units=chosen,
                                          due_text=form.get("due_date"))
         except EngineError as exc:
@@ -97,7 +94,7 @@ def start():
             return redirect(url_for("processes.instance", instance_id=inst.id)), 303
     return render_template("start.html", definitions=definitions, lead_units=lead_units, units=units,
                            candidates=candidates, form=form, chosen=chosen, error=error,
-                           duties=service.startable_duties(_db(), me)), (400 if error else 200)
+                           duties=service.startable_duties(db(), me)), (400 if error else 200)
 
 
 @bp.route("/start/duty", methods=["POST"])
@@ -106,7 +103,7 @@ def start_duty():
     """Start a duty of the plan: an on-event duty today, or a scheduled duty's period ahead of its window."""
     form = request.form
     try:
-        inst = service.start_duty(_db(), actor(), form.get("duty_id", ""), form.get("lead_unit", ""),
+        inst = service.start_duty(db(), actor(), form.get("duty_id", ""), form.get("lead_unit", ""),
                                   form.get("period") or None, again=form.get("again") == "1")
     except EngineError as exc:
         flash(str(exc), "error")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine import service
@@ -10,19 +10,16 @@ from engine.core.errors import Conflict, FormInvalid
 
 from . import panels
 from .auth import actor
+from .context import db
 
 bp = Blueprint("work", __name__)
-
-
-def _db():
-    return current_app.extensions["cchc_db"]
 
 
 @bp.route("/")
 @login_required
 def worklist():
-    items = service.my_work_items(_db(), actor())
-    return render_template("worklist.html", items=items, units=service.unit_names(_db(), actor().org_id))
+    items = service.my_work_items(db(), actor())
+    return render_template("worklist.html", items=items, units=service.unit_names(db(), actor().org_id))
 
 
 @bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])
@@ -32,14 +29,14 @@ def task(task_id: str):
     values: dict[str, str] = {}
     if request.method == "POST":
         # The submit path reads only the form it needs; the whole page is built only to show it again.
-        form = service.task_form(_db(), actor(), task_id)
+        form = service.task_form(db(), actor(), task_id)
         panel = panels.task_panel(actor(), form)  # a process plug-in's panel, on the steps whose form asks for it
         values = request.form.to_dict()
         data, errors = service.parse_form(form.schema, request.form)
         data, errors = panels.read_widgets(form.schema, request.form, data, errors, panel)
         if not errors:
             try:
-                service.complete_task(_db(), actor(), task_id, data)
+                service.complete_task(db(), actor(), task_id, data)
             except FormInvalid as exc:
                 errors = exc.errors
             except Conflict as exc:
@@ -49,10 +46,10 @@ def task(task_id: str):
                 flash(f"Đã hoàn thành: {form.name}", "success")
                 return redirect(url_for("work.worklist")), 303
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
-    ctx = service.task_context(_db(), actor(), task_id)
+    ctx = service.task_context(db(), actor(), task_id)
     panel = panels.task_panel(actor(), ctx["form"])
     ctx["context_rows"] = panels.without_shown(ctx["context_rows"], panel)
-    return render_template("task.html", units=service.unit_names(_db(), actor().org_id), errors=errors,
+    return render_template("task.html", units=service.unit_names(db(), actor().org_id), errors=errors,
                            values=values, panel=panel,
                            widgets=panels.widget_fields(ctx["schema"], panel, ctx["prefill"], values, errors),
                            **ctx), (400 if request.method == "POST" else 200)

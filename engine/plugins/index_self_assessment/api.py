@@ -9,6 +9,7 @@ from engine.core.db import Database
 from engine.core.models import Evidence
 from engine.core.org import Actor
 from engine.plugins.index_self_assessment import evidence
+from engine.plugins.index_self_assessment.self_score import score_number  # noqa: F401 - '1,5' -> 1.5, for forms
 
 
 def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:

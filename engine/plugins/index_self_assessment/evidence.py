@@ -132,6 +132,28 @@ def _check_visible(session: Session, actor: Actor, instance: ProcessInstance,
     raise NotFound("Không tìm thấy hồ sơ quy trình")
 
 
+def _open(session: Session, actor: Actor, instance_id: int) -> tuple[ProcessInstance, BpmnWorkflow, list[dict]]:
+    """(instance, workflow, criteria) of a self-assessment the actor may see: NotFound otherwise."""
+    instance = _instance(session, actor, instance_id)
+    workflow = instances.load(instance)
+    criteria = criteria_of(workflow)
+    _check_visible(session, actor, instance, criteria)
+    return instance, workflow, criteria
+
+
+def _visible_row(session: Session, actor: Actor, evidence_id: int) -> tuple[Evidence, ProcessInstance]:
+    """(evidence row, its instance) if the actor may see the instance; NotFound otherwise (who may not see it
+    learns nothing, not even that the evidence exists)."""
+    row = session.get(Evidence, evidence_id)
+    if row is None or row.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy tài liệu kiểm chứng")
+    try:
+        instance, _, _ = _open(session, actor, row.instance_id)
+    except NotFound:
+        raise NotFound("Không tìm thấy tài liệu kiểm chứng") from None
+    return row, instance
+
+
 def adding_unit(actor: Actor, instance: ProcessInstance, criterion: dict[str, Any]) -> str | None:
     """The unit on whose behalf `actor` may add evidence to `criterion`: its owner unit if the actor holds the
     supporting role there, else the focal (lead) unit if the actor holds the lead role; None if neither."""
@@ -146,10 +168,7 @@ def adding_unit(actor: Actor, instance: ProcessInstance, criterion: dict[str, An
 def _open_for_adding(session: Session, actor: Actor, instance_id: int,
                      criterion_code: str) -> tuple[ProcessInstance, dict[str, Any], str, int | None]:
     """(instance, criterion, unit code, batch) for a new piece of evidence, or the reason it may not be added."""
-    instance = _instance(session, actor, instance_id)
-    workflow = instances.load(instance)
-    criteria = criteria_of(workflow)
-    _check_visible(session, actor, instance, criteria)
+    instance, workflow, criteria = _open(session, actor, instance_id)
     if instance.status != "running":
         raise Conflict("Hồ sơ tự đánh giá đã kết thúc; không thể bổ sung tài liệu kiểm chứng")
     code = (criterion_code or "").strip()
@@ -346,14 +365,7 @@ def withdraw(session: Session, actor: Actor, evidence_id: int, reason: str = "")
     """Withdraw a piece of evidence (it stays stored, flagged, and leaves coverage and export).
 
     Allowed to the unit that added it and to the focal unit, while the instance runs."""
-    row = session.get(Evidence, evidence_id)
-    if row is None or row.org_id != actor.org_id:
-        raise NotFound("Không tìm thấy tài liệu kiểm chứng")
-    instance = session.get(ProcessInstance, row.instance_id)
-    try:  # who may not see the instance learns nothing, not even that the evidence exists
-        _check_visible(session, actor, instance, criteria_of(instances.load(instance)))
-    except NotFound:
-        raise NotFound("Không tìm thấy tài liệu kiểm chứng") from None
+    row, instance = _visible_row(session, actor, evidence_id)
     if not (actor.holds(roles.SUPPORTING_UNIT, row.unit_code) or actor.holds(roles.LEAD_UNIT, row.unit_code)
             or _is_focal(actor, instance)):
         raise Forbidden("Chỉ đơn vị đã cung cấp tài liệu hoặc đơn vị đầu mối được rút tài liệu kiểm chứng")
@@ -372,8 +384,7 @@ def withdraw(session: Session, actor: Actor, evidence_id: int, reason: str = "")
 
 def list_for(session: Session, actor: Actor, instance_id: int, include_withdrawn: bool = False) -> list[Evidence]:
     """The instance's evidence, by criterion (natural order) then upload time; file content is not loaded."""
-    instance = _instance(session, actor, instance_id)
-    _check_visible(session, actor, instance, criteria_of(instances.load(instance)))
+    instance, _, _ = _open(session, actor, instance_id)
     return _rows(session, instance.id, include_withdrawn)
 
 
@@ -388,11 +399,7 @@ def _rows(session: Session, instance_id: int, include_withdrawn: bool = False) -
 
 def open_file(session: Session, actor: Actor, evidence_id: int) -> tuple[Evidence, bytes]:
     """(evidence row, file content) for a download, if the actor may see the instance."""
-    row = session.get(Evidence, evidence_id)
-    if row is None or row.org_id != actor.org_id:
-        raise NotFound("Không tìm thấy tài liệu kiểm chứng")
-    instance = _instance(session, actor, row.instance_id)
-    _check_visible(session, actor, instance, criteria_of(instances.load(instance)))
+    row, _ = _visible_row(session, actor, evidence_id)
     if row.kind != "file" or row.content is None:
         raise NotFound("Tài liệu kiểm chứng này là đường link, không có tệp để tải về")
     return row, row.content
@@ -423,10 +430,7 @@ def coverage(session: Session, instance: ProcessInstance) -> list[dict[str, Any]
 def panel(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
     """What an evidence page shows: coverage rows (with `can_add` for the actor), the evidence, the current
     batch, whether the instance still takes evidence, and the latest self-score."""
-    instance = _instance(session, actor, instance_id)
-    workflow = instances.load(instance)
-    criteria = criteria_of(workflow)
-    _check_visible(session, actor, instance, criteria)
+    instance, workflow, criteria = _open(session, actor, instance_id)
     running = instance.status == "running"
     rows = coverage_of(session, instance, criteria)
     for row, c in zip(rows, criteria, strict=True):
@@ -443,10 +447,7 @@ def panel(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
 def dossier(session: Session, actor: Actor, instance_id: int) -> dict[str, Any]:
     """What the appraisal export needs, for someone who may see the instance: the instance, its criteria with
     coverage, the latest self-score, the evidence (withdrawn left out) and the unit names."""
-    instance = _instance(session, actor, instance_id)
-    workflow = instances.load(instance)
-    criteria = criteria_of(workflow)
-    _check_visible(session, actor, instance, criteria)
+    instance, workflow, criteria = _open(session, actor, instance_id)
     return {"instance": instance, "criteria": criteria, "coverage": coverage_of(session, instance, criteria),
             "self_score": latest_self_score(workflow), "evidence": _rows(session, instance.id),
             "units": unit_names(session, instance.org_id)}

@@ -19,7 +19,7 @@ from engine.plugins.index_self_assessment.evidence import SELF_SCORE_TASK, cover
 from engine.runtime import tasks
 
 
-def _number(value: Any) -> float | None:
+def score_number(value: Any) -> float | None:
     """A score as float (numbers, or text with a decimal comma or point); None if it is not a number."""
     if isinstance(value, bool) or value is None:
         return None
@@ -69,7 +69,7 @@ def validate_scores(criteria: list[dict[str, Any]], scores: Any,
             errors[code] = "Chưa chấm điểm tiêu chí này"
             continue
         raw, explanation = _entry(scores[code])
-        score = _number(raw)
+        score = score_number(raw)
         if score is None:
             errors[code] = "Điểm phải là một số"
         elif score < 0 or score > top + 1e-9:
@@ -86,7 +86,7 @@ def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) 
     result: dict[str, Any] = {}
     for c in criteria:
         raw, explanation = _entry(scores[c["code"]])
-        result[c["code"]] = {"score": _number(raw), "explanation": explanation}
+        result[c["code"]] = {"score": score_number(raw), "explanation": explanation}
     return result, round(sum(v["score"] for v in result.values()), 2)
 
 
@@ -114,4 +114,4 @@ def check_self_score(session: Session, instance, workflow, data: dict[str, Any])
 def score_of(entry: Any) -> tuple[float | None, str]:
     """(score, explanation) of one criterion's self-score entry, as stored."""
     raw, explanation = _entry(entry) if entry is not None else (None, "")
-    return _number(raw), explanation
+    return score_number(raw), explanation
