@@ -1,6 +1,8 @@
 """The engine's façade: web views, CLI commands and test steps call these functions only.
 
-Each function is one transaction; errors are engine.core.errors exceptions with messages fit for users.
+Each function is one transaction, except the jobs that work through many things and take one transaction each
+(load_demo, run_scheduler, fire_due_timers, start_duty's scheduler path), as their docstrings say. Errors are
+engine.core.errors exceptions with messages fit for users; lists and pages come back as read models.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def plan_registry_source(db: Database, plan_key: str) -> tuple[str, str]:
 
 
 def plan_registry(db: Database, plan_key: str) -> registry.Registry:
+    """The registry of a loaded plan (NotFound for an unknown plan id)."""
     with db.read() as s:
         return plans.registry_of(plans.get_plan(s, plan_key))
 
@@ -91,11 +94,13 @@ def demo_logins(db: Database, org_code: str) -> list[tuple[str, str]]:
 
 
 def deploy_file(db: Database, path: Path, actor: str = "system") -> tuple[ProcessDefinition, bool]:
+    """Validate and deploy one BPMN file: (definition, created); an unchanged file keeps its version."""
     with db.session() as s:
         return deploy.deploy(s, path.read_bytes(), path.name, actor)
 
 
 def deploy_all(db: Database, directory: Path = PROCESSES_DIR, actor: str = "system"):
+    """Deploy every process under `directory` (default: the shipped processes), in one transaction."""
     with db.session() as s:
         return deploy.deploy_directory(s, directory, actor)
 
@@ -112,6 +117,7 @@ def validate_file(path: Path) -> list[str]:
 
 
 def definitions(db: Database) -> list[ProcessDefinition]:
+    """The latest version of every deployed process, by process key."""
     with db.read() as s:
         rows = list(s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
                                                                  ProcessDefinition.version.desc())))
@@ -122,6 +128,7 @@ def definitions(db: Database) -> list[ProcessDefinition]:
 
 
 def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) -> ProcessInstance:
+    """Start the latest version of a process for a unit and period (instances.start_instance)."""
     with db.session() as s:
         return instances.start_instance(s, actor, process_key, **kwargs)
 
@@ -186,6 +193,7 @@ def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
 
 
 def organisation_name(db: Database, org_id: int) -> str:
+    """The name of an organisation ('' if there is none)."""
     with db.read() as s:
         found = s.get(Organisation, org_id)
         return found.name if found else ""
@@ -262,15 +270,18 @@ def export_instance(db: Database, actor: Actor, instance_id: int, name: str) -> 
 
 
 def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> ProcessInstance:
+    """Cancel a running instance (administrators only; engine.core.access)."""
     with db.session() as s:
         return instances.cancel(s, actor, instance_id, reason)
 
 
 def fire_due_timers(db: Database, now: datetime | None = None) -> int:
+    """Fire the timers due at `now`: one transaction per instance (engine.runtime.worker)."""
     return worker.fire_due_timers(db, now)
 
 
 def task_context(db: Database, actor: Actor, task_id: str) -> dict[str, Any]:
+    """What a task page shows (the task, its version's form, earlier answers, the case data)."""
     with db.read() as s:
         return tasks.task_context(s, actor, task_id)
 
@@ -287,23 +298,27 @@ def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, A
 
 
 def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
+    """The actor's open work items (with their instances, without state documents), by deadline."""
     with db.read() as s:
         return worklist.my_work_items(s, actor, include_closed)  # instances loaded by the same query
 
 
 def authenticate(db: Database, org_code: str, login: str, password: str) -> Actor | None:
+    """The Actor for a login and password in an organisation, or None (the same work either way)."""
     with db.read() as s:
         user = org.authenticate(s, org_code, login, password)
         return org.actor_for(s, user) if user else None
 
 
 def actor_for_login(db: Database, login: str, org_code: str) -> Actor | None:
+    """The Actor of an active user of an organisation, by login, or None."""
     with db.read() as s:
         user = org.user_by_login(s, org_code, login)
         return org.actor_for(s, user) if user and user.active else None
 
 
 def actor_for_user(db: Database, user_id: int) -> Actor | None:
+    """The Actor of an active user, by id (every request asks it), or None."""
     with db.read() as s:
         return org.active_actor(s, user_id)
 
@@ -344,11 +359,13 @@ def list_instances(db: Database, actor: Actor | None = None) -> list[instances.I
 
 
 def unit_names(db: Database, org_id: int) -> dict[str, str]:
+    """Code -> name of every unit of an organisation."""
     with db.read() as s:
         return org.unit_names(s, org_id)
 
 
 def working_units(db: Database, org_id: int) -> dict[str, str]:
+    """Code -> name of the units that lead or support duties (not the leadership), in display order."""
     with db.read() as s:
         return org.working_units(s, org_id)
 
