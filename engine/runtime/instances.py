@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, object_session
 
 from engine.core import audit, clock, roles
+from engine.core.db import as_loaded, set_loaded
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
@@ -87,7 +88,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=ENGINE)
     workflow.task_tree.data.update(initial)
     try:
-        fired = advance(workflow)
+        fired, after = advance(workflow)
     except SpiffWorkflowException as exc:  # a script or expression failed on this data: nothing is stored
         raise EngineError(f"Không khởi tạo được quy trình '{definition.name}': {str(exc).splitlines()[0]}") from None
     now = clock.to_db(clock.now())
@@ -108,22 +109,23 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})
     audit_timers(session, instance, fired)
-    save(session, instance, workflow, version, Mirror.EMPTY)
+    save(session, instance, workflow, version, Mirror.EMPTY, after)
     return instance
 
 
-def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> dict[str, tuple[str, str]]:
+def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> tuple[dict[str, tuple[str, str]], Mirror]:
     """Run engine steps and due timers until only user tasks and future timers remain; returns the timers
-    that fired (task id -> (bpmn id, name)).
+    that fired (task id -> (bpmn id, name)) and the mirror of the workflow as it is left (for save()).
 
     do_engine_steps() ends by refreshing timers, which can leave a just-fired timer READY; loop so it runs."""
     before = timers.fired_timers(workflow)
     for _ in range(max_rounds):
         workflow.refresh_timers()
         workflow.do_engine_steps()
-        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+        after, engine_ready = Mirror.scan(workflow)
+        if not engine_ready:
             break
-    return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}
+    return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}, after
 
 
 def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
@@ -145,7 +147,8 @@ def lock(session: Session, instance_id: int) -> ProcessInstance:
 
 def lock_for_task(session: Session, task_id: str) -> ProcessInstance | None:
     """lock() of the instance a work item belongs to, found by the item's task id (None if there is none)."""
-    return session.scalars(_LOCK_FOR_TASK, {"task_id": task_id}, execution_options=_LOCK_OPTIONS).first()
+    row = session.execute(_LOCK_FOR_TASK, {"task_id": task_id}).first()
+    return as_loaded(session, ProcessInstance, row._mapping) if row is not None else None
 
 
 def _lock_where(session: Session, condition) -> ProcessInstance | None:
@@ -155,11 +158,13 @@ def _lock_where(session: Session, condition) -> ProcessInstance | None:
 
 
 _LOCK_OPTIONS = {"populate_existing": True, "synchronize_session": False}
-# Built once: every completion starts with it.
-_LOCK_FOR_TASK = (update(ProcessInstance)
-                  .where(ProcessInstance.id == select(WorkItem.instance_id)
-                         .where(WorkItem.task_id == bindparam("task_id")).scalar_subquery())
-                  .values(lock_version=ProcessInstance.lock_version + 1).returning(ProcessInstance))
+_INSTANCE, _ITEM = ProcessInstance.__table__, WorkItem.__table__
+# Built once, on the table (Core): every completion starts with it, and the ORM's UPDATE … RETURNING costs
+# several times the statement.
+_LOCK_FOR_TASK = (update(_INSTANCE)
+                  .where(_INSTANCE.c.id == select(_ITEM.c.instance_id)
+                         .where(_ITEM.c.task_id == bindparam("task_id")).scalar_subquery())
+                  .values(lock_version=_INSTANCE.c.lock_version + 1).returning(*_INSTANCE.c))
 
 
 def version_of(instance: ProcessInstance) -> definitions.Version:
@@ -189,27 +194,54 @@ class Mirror:
 
     @classmethod
     def of(cls, workflow: BpmnWorkflow, running: bool = True) -> Mirror:
-        ready = frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
-        return cls(ready, tuple(timers.armed_timers(workflow)) if running else ())
+        """The READY user tasks, and the armed timers if the instance is running."""
+        found = cls.scan(workflow)[0]
+        return found if running else cls(found.ready, ())
+
+    @classmethod
+    def scan(cls, workflow: BpmnWorkflow) -> tuple[Mirror, bool]:
+        """One walk of the task tree (SpiffWorkflow's own, as get_tasks walks it) for READY and WAITING tasks:
+        the mirror, and whether an engine task (not a user task) is READY."""
+        ready, armed, engine_ready = [], [], False
+        for task in workflow.get_tasks_iterator(state=TaskState.READY | TaskState.WAITING):
+            if task.state == TaskState.READY:
+                if task.task_spec.manual:
+                    ready.append(str(task.id))
+                else:
+                    engine_ready = True
+            else:
+                timer = timers.armed_timer(task)
+                if timer is not None:
+                    armed.append(timer)
+        return cls(frozenset(ready), tuple(armed)), engine_ready
 
 
 Mirror.EMPTY = Mirror(frozenset(), ())
 
+_SAVE = (update(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
+         .values({c: bindparam(c) for c in ("state", "serializer_version", "updated_at", "status", "completed_at",
+                                            "next_timer_at")}))
+
 
 def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, version: definitions.Version,
-         before: Mirror) -> None:
-    """Persist the state and mirror work items and timers (what changed since `before`), in the caller's
-    transaction."""
-    instance.state = state_document(workflow)
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.updated_at = clock.to_db(clock.now())
+         before: Mirror, after: Mirror | None = None) -> None:
+    """Persist the state and mirror work items and timers (what changed since `before` to `after`, the mirror
+    of the workflow as it is now: advance() returns it; else it is taken here), in the caller's transaction.
+    The instance row is written in one UPDATE of the columns a step changes (the object is kept as written);
+    anything else the caller changed on it is flushed as usual."""
+    now = clock.to_db(clock.now())
+    values = {"state": state_document(workflow), "serializer_version": SERIALIZER_VERSION, "updated_at": now,
+              "status": instance.status, "completed_at": instance.completed_at}
     ended = workflow.is_completed() and instance.status == "running"
     if ended:
-        instance.status = "completed"
-        instance.completed_at = instance.updated_at
-    after = Mirror.of(workflow, instance.status == "running")
-    # Every column of the instance is set before the first statement below, so it is written in one UPDATE.
-    instance.next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+        values.update(status="completed", completed_at=now)
+    if after is None:
+        after = Mirror.of(workflow)
+    if values["status"] != "running":
+        after = Mirror(after.ready, ())  # an ended instance has no timers
+    values["next_timer_at"] = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+    session.execute(_SAVE, {"instance_id": instance.id, **values})
+    set_loaded(instance, values)
     if ended:
         audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
                      summary="Quy trình đã kết thúc")

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.core import audit, clock, hooks
@@ -26,13 +27,15 @@ def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
     found = worklist.item_with_digest(session, task_id)
     if found is None:
         raise NotFound("Không tìm thấy công việc")
-    return _visible(session, actor, found[0])
+    return _visible(session, actor, found[0], found[0].instance)
 
 
-def _visible(session: Session, actor: Actor, item: WorkItem) -> WorkItem:
+def _visible(session: Session, actor: Actor, item, instance):
+    """`item` (its org_id, role and unit_code) if the actor may see it, with `instance` (its id, org_id and
+    lead_unit_code) when the actor does not hold the item's role; NotFound otherwise."""
     if item.org_id != actor.org_id:
         raise NotFound("Không tìm thấy công việc")
-    if not actor.holds(item.role, item.unit_code) and not worklist.can_see_instance(session, actor, item.instance):
+    if not actor.holds(item.role, item.unit_code) and not worklist.can_see_instance(session, actor, instance):
         raise NotFound("Không tìm thấy công việc")
     return item
 
@@ -49,14 +52,15 @@ class TaskForm:
     schema: dict[str, Any]
 
 
-def task_form(session: Session, actor: Actor, task_id: str) -> TaskForm:
-    """The form of a task the actor may see, from its instance's version (one query; no workflow is loaded)."""
-    found = worklist.item_with_digest(session, task_id, light=True)
-    if found is None:
+def task_form(session: Session | Connection, actor: Actor, task_id: str) -> TaskForm:
+    """The form of a task the actor may see, from its instance's version (one query; no workflow is loaded;
+    rows only, so a plain connection will do)."""
+    row = worklist.form_of_task(session, task_id)
+    if row is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0])
-    version = definitions.load(session, item.instance.definition_id, found[1])
-    return _form_of(item, version)
+    _visible(session, actor, row, worklist.InstanceRef(row.instance_id, row.instance_org, row.lead_unit_code))
+    version = definitions.load(session, row.definition_id, row.sha256)
+    return TaskForm(row.task_id, row.name, row.bpmn_id, row.instance_id, row.process_key, version.form(row.form_key))
 
 
 def _form_of(item: WorkItem, version: definitions.Version) -> TaskForm:
@@ -78,7 +82,7 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     found = worklist.item_with_digest(session, task_id)
     if found is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0])
+    item = _visible(session, actor, found[0], found[0].instance)
     version = definitions.load(session, item.instance.definition_id, found[1])
     schema = version.form(item.form_key)
     labels = dict(SYSTEM_LABELS)
@@ -136,7 +140,7 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     found = worklist.item_with_digest(session, task_id, instance.definition_id if instance is not None else None)
     if instance is None or found is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0])
+    item = _visible(session, actor, found[0], instance)
     if not actor.holds(item.role, item.unit_code):
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
     if item.state != "READY" or instance.status != "running":
@@ -162,17 +166,15 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         task.data.update(data)
     try:
         task.run()
-        fired = instances.advance(workflow)
+        fired, after = instances.advance(workflow)
     except SpiffWorkflowException as exc:
         # A script or condition failed: the transaction rolls back, so the task stays as it was.
         raise EngineError(f"Quy trình gặp lỗi khi xử lý bước này, dữ liệu chưa được lưu: {exc}") from exc
     instances.audit_timers(session, instance, fired)
-    item.state = "COMPLETED"
-    item.completed_by = actor.login
-    item.closed_at = clock.to_db(clock.now())
+    worklist.close(session, item, "COMPLETED", actor.login)
     kind = "return" if data.get("decision") == RETURN_DECISION else "complete"
     audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
                  summary=item.name + (f" — {data['comment']}" if data.get("comment") else ""),
                  payload={"bpmn_id": item.bpmn_id, "data": data})
-    instances.save(session, instance, workflow, version, before.without(task_id))  # closed above
+    instances.save(session, instance, workflow, version, before.without(task_id), after)  # closed above
     return item

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, contains_eager
 
 from engine.core import clock, roles
+from engine.core.db import as_loaded, set_loaded
 from engine.core.errors import EngineError
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor
 from engine.planning import calendar
 
 ON_TIME, OVERDUE, DONE_ON_TIME, DONE_LATE = "Trong hạn", "Quá hạn", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"
+
+
+_ITEM = WorkItem.__table__
+# Built once, on the table (Core): every step closes and opens work items through these.
+_CLOSE = (update(_ITEM).where(_ITEM.c.instance_id == bindparam("of_instance"),
+                              _ITEM.c.task_id.in_(bindparam("task_ids", expanding=True)), _ITEM.c.state == "READY")
+          .values(state=bindparam("new_state"), closed_at=bindparam("now")))
+_OPEN = insert(_ITEM)
 
 
 def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
@@ -31,9 +41,8 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
         completed = {t for t in gone if _state_of(workflow, t) == TaskState.COMPLETED}
         for state, ids in (("COMPLETED", completed), ("CANCELLED", gone - completed)):
             if ids:
-                session.execute(update(WorkItem).where(WorkItem.instance_id == instance.id,
-                                                       WorkItem.task_id.in_(sorted(ids)), WorkItem.state == "READY")
-                                .values(state=state, closed_at=now).execution_options(synchronize_session=False))
+                session.execute(_CLOSE, {"of_instance": instance.id, "task_ids": sorted(ids), "new_state": state,
+                                         "now": now})
     new = []
     for task_id in sorted(after - before):
         task = workflow.get_task_from_id(UUID(task_id))
@@ -46,7 +55,18 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
             state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
         ))
     if new:
-        session.execute(insert(WorkItem), new)  # one statement for all of them
+        session.execute(_OPEN, new)  # one statement for all of them
+
+
+_CLOSE_ONE = (update(_ITEM).where(_ITEM.c.id == bindparam("item_id"))
+              .values(state=bindparam("new_state"), completed_by=bindparam("login"), closed_at=bindparam("now")))
+
+
+def close(session: Session, item: WorkItem, state: str, login: str | None) -> None:
+    """Close one work item (COMPLETED by `login`, say) in one UPDATE; the object is kept as written."""
+    values = {"state": state, "completed_by": login, "closed_at": clock.to_db(clock.now())}
+    session.execute(_CLOSE_ONE, {"item_id": item.id, "new_state": state, "login": login, "now": values["closed_at"]})
+    set_loaded(item, values)
 
 
 def _state_of(workflow: BpmnWorkflow, task_id: str):
@@ -151,17 +171,27 @@ def item_for_task(session: Session, task_id: str) -> WorkItem | None:
 
 
 # Built once (they run on every task page and completion): the item with its instance and version digest; the
-# same without the instance's state document; the item and digest alone, when the caller has the instance.
+# same without the instance's state document.
 _ITEM_WITH_INSTANCE = (select(WorkItem, ProcessDefinition.sha256).join(WorkItem.instance)
                        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
                        .where(WorkItem.task_id == bindparam("task_id")))
 _ITEMS = {
     "full": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance)),
     "light": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance).defer(ProcessInstance.state)),
-    "item": (select(WorkItem, ProcessDefinition.sha256)
-             .join(ProcessDefinition, ProcessDefinition.id == bindparam("definition_id"))
-             .where(WorkItem.task_id == bindparam("task_id"))),
 }
+_INSTANCE, _DEFINITION = ProcessInstance.__table__, ProcessDefinition.__table__
+# On the tables (Core): the item and digest alone, when the caller has the instance; what a submission needs.
+_ITEM_AND_DIGEST = (select(*_ITEM.c, _DEFINITION.c.sha256)
+                    .join(_DEFINITION, _DEFINITION.c.id == bindparam("definition_id"))
+                    .where(_ITEM.c.task_id == bindparam("task_id")))
+_FORM_OF_TASK = (select(_ITEM.c.task_id, _ITEM.c.name, _ITEM.c.bpmn_id, _ITEM.c.form_key, _ITEM.c.org_id,
+                        _ITEM.c.role, _ITEM.c.unit_code, _ITEM.c.instance_id, _INSTANCE.c.org_id.label("instance_org"),
+                        _INSTANCE.c.lead_unit_code, _INSTANCE.c.process_key, _INSTANCE.c.definition_id,
+                        _DEFINITION.c.sha256)
+                 .join(_INSTANCE, _INSTANCE.c.id == _ITEM.c.instance_id)
+                 .join(_DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
+                 .where(_ITEM.c.task_id == bindparam("task_id")))
+_ITEM_COLUMNS = tuple(c.key for c in _ITEM.c)
 
 
 def item_with_digest(session: Session, task_id: str, definition_id: int | None = None,
@@ -170,13 +200,30 @@ def item_with_digest(session: Session, task_id: str, definition_id: int | None =
     (`light`: without its state document). With `definition_id` (the caller has just read the instance, e.g.
     with the lock) the instance is not read again."""
     if definition_id is not None:
-        row = session.execute(_ITEMS["item"], {"task_id": task_id, "definition_id": definition_id}).one_or_none()
-    else:
-        row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
+        row = session.execute(_ITEM_AND_DIGEST, {"task_id": task_id, "definition_id": definition_id}).first()
+        if row is None:
+            return None
+        return as_loaded(session, WorkItem, dict(zip(_ITEM_COLUMNS, row, strict=False))), row[-1]
+    row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 
-def can_see_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+class InstanceRef(NamedTuple):
+    """What the visibility rule needs of an instance (can_see_instance), without loading it."""
+
+    id: int
+    org_id: int
+    lead_unit_code: str
+
+
+def form_of_task(session: Session | Connection, task_id: str):
+    """The row of what submitting a task needs, in one query, or None: the item's task_id, name, bpmn_id,
+    form_key, org_id, role, unit_code, instance_id, and its instance's org (instance_org), lead_unit_code,
+    process_key, definition_id and version digest (sha256)."""
+    return session.execute(_FORM_OF_TASK, {"task_id": task_id}).first()
+
+
+def can_see_instance(session: Session | Connection, actor: Actor, instance: ProcessInstance | InstanceRef) -> bool:
     """Approvers and admins of the organisation see all its instances; units see those they take part in."""
     if instance.org_id != actor.org_id:
         return False
