@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import Any, ClassVar, NamedTuple
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, object_session
 
 from engine.core import audit, clock, roles
-from engine.core.db import as_loaded, set_loaded
+from engine.core.db import as_loaded, keep_in_step, set_loaded
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
@@ -145,10 +146,38 @@ def lock(session: Session, instance_id: int) -> ProcessInstance:
     return found
 
 
-def lock_for_task(session: Session, task_id: str) -> ProcessInstance | None:
-    """lock() of the instance a work item belongs to, found by the item's task id (None if there is none)."""
-    row = session.execute(_LOCK_FOR_TASK, {"task_id": task_id}).first()
-    return as_loaded(session, ProcessInstance, row._mapping) if row is not None else None
+class Locked(NamedTuple):
+    """What lock_task() read: the instance's and the work item's columns (as attributes) and the digest of the
+    instance's version."""
+
+    instance: SimpleNamespace
+    item: SimpleNamespace
+    digest: str
+
+
+def lock_task(session: Session, task_id: str) -> Locked | None:
+    """Lock the instance a work item belongs to, found by the item's task id, and read the instance, the item
+    and the version's digest in the same statement (None if there is no such item).
+
+    The lock is the transaction's first statement, as lock()'s: on PostgreSQL SELECT … FOR UPDATE takes the
+    rows' locks (a second writer waits, then reads the first one's committed rows); on SQLite the transaction
+    began with the database write lock (BEGIN IMMEDIATE). save() counts lock_version up, as lock() does. The
+    columns come as plain attributes (as_object() and worklist.as_item() make them ORM objects); objects of
+    these rows the session already holds are refreshed, as lock() refreshes them."""
+    row = session.connection().execute(_LOCK_TASK, {"task_id": task_id}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    item = {name: values[f"item_{name}"] for name in _ITEM_COLUMNS}
+    instance = {name: values[name] for name in _INSTANCE_COLUMNS}
+    keep_in_step(session, ProcessInstance, instance["id"], instance)
+    keep_in_step(session, WorkItem, item["id"], item)
+    return Locked(SimpleNamespace(**instance), SimpleNamespace(**item), values["digest"])
+
+
+def as_object(session: Session, instance: SimpleNamespace) -> ProcessInstance:
+    """The persistent instance object of what lock_task() read (no query)."""
+    return as_loaded(session, ProcessInstance, vars(instance))
 
 
 def _lock_where(session: Session, condition) -> ProcessInstance | None:
@@ -158,13 +187,14 @@ def _lock_where(session: Session, condition) -> ProcessInstance | None:
 
 
 _LOCK_OPTIONS = {"populate_existing": True, "synchronize_session": False}
-_INSTANCE, _ITEM = ProcessInstance.__table__, WorkItem.__table__
-# Built once, on the table (Core): every completion starts with it, and the ORM's UPDATE … RETURNING costs
-# several times the statement.
-_LOCK_FOR_TASK = (update(_INSTANCE)
-                  .where(_INSTANCE.c.id == select(_ITEM.c.instance_id)
-                         .where(_ITEM.c.task_id == bindparam("task_id")).scalar_subquery())
-                  .values(lock_version=_INSTANCE.c.lock_version + 1).returning(*_INSTANCE.c))
+_INSTANCE, _ITEM, _DEFINITION = ProcessInstance.__table__, WorkItem.__table__, ProcessDefinition.__table__
+_INSTANCE_COLUMNS, _ITEM_COLUMNS = tuple(c.key for c in _INSTANCE.c), tuple(c.key for c in _ITEM.c)
+# Built once, on the tables (Core): every completion starts with it (the ORM's loading costs several times the
+# statement).
+_LOCK_TASK = (select(*(c.label(f"item_{c.key}") for c in _ITEM.c), *_INSTANCE.c, _DEFINITION.c.sha256.label("digest"))
+              .select_from(_ITEM).join(_INSTANCE, _INSTANCE.c.id == _ITEM.c.instance_id)
+              .join(_DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
+              .where(_ITEM.c.task_id == bindparam("task_id")).with_for_update(of=[_INSTANCE, _ITEM]))
 
 
 def version_of(instance: ProcessInstance) -> definitions.Version:
@@ -172,8 +202,9 @@ def version_of(instance: ProcessInstance) -> definitions.Version:
     return definitions.of_instance(object_session(instance), instance)
 
 
-def load(instance: ProcessInstance, version: definitions.Version | None = None) -> BpmnWorkflow:
-    """The instance's workflow, restored on its version's specs (deserialized once per version)."""
+def load(instance: ProcessInstance | SimpleNamespace, version: definitions.Version | None = None) -> BpmnWorkflow:
+    """The instance's workflow (of its object, or with `version` of what lock_task() read), restored on its
+    version's specs (deserialized once per version)."""
     version = version or version_of(instance)
     return restore(instance.state, version.spec, version.subprocess_specs)
 
@@ -219,16 +250,19 @@ class Mirror:
 Mirror.EMPTY = Mirror(frozenset(), ())
 
 _SAVE = (update(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
-         .values({c: bindparam(c) for c in ("state", "serializer_version", "updated_at", "status", "completed_at",
-                                            "next_timer_at")}))
+         .values({**{c: bindparam(c) for c in ("state", "serializer_version", "updated_at", "status", "completed_at",
+                                              "next_timer_at")},
+                  "lock_version": _INSTANCE.c.lock_version + bindparam("count_lock")}))
 
 
-def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, version: definitions.Version,
-         before: Mirror, after: Mirror | None = None) -> None:
+def save(session: Session, instance: ProcessInstance | SimpleNamespace, workflow: BpmnWorkflow,
+         version: definitions.Version, before: Mirror, after: Mirror | None = None, *,
+         locked_by_select: bool = False) -> None:
     """Persist the state and mirror work items and timers (what changed since `before` to `after`, the mirror
     of the workflow as it is now: advance() returns it; else it is taken here), in the caller's transaction.
-    The instance row is written in one UPDATE of the columns a step changes (the object is kept as written);
-    anything else the caller changed on it is flushed as usual."""
+    The instance (its object, or what lock_task() read: `locked_by_select`, so lock_version is counted up here)
+    is written in one UPDATE of the columns a step changes; its object is kept as written, and anything else
+    the caller changed on it is flushed as usual."""
     now = clock.to_db(clock.now())
     values = {"state": state_document(workflow), "serializer_version": SERIALIZER_VERSION, "updated_at": now,
               "status": instance.status, "completed_at": instance.completed_at}
@@ -240,8 +274,14 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, ve
     if values["status"] != "running":
         after = Mirror(after.ready, ())  # an ended instance has no timers
     values["next_timer_at"] = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
-    session.execute(_SAVE, {"instance_id": instance.id, **values})
-    set_loaded(instance, values)
+    session.connection().execute(_SAVE, {"instance_id": instance.id, "count_lock": int(locked_by_select), **values})
+    if locked_by_select:
+        values["lock_version"] = instance.lock_version + 1
+    if isinstance(instance, ProcessInstance):
+        set_loaded(instance, values)
+    else:
+        vars(instance).update(values)
+        keep_in_step(session, ProcessInstance, instance.id, values)
     if ended:
         audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
                      summary="Quy trình đã kết thúc")

@@ -136,23 +136,24 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     The hot path of the engine, in a handful of statements: the lock that also reads the instance, the work item
     (with its version's digest), then the writes of what changed. The version's spec and forms come from the
     per-process cache; a process plug-in's completion check (engine.core.hooks) runs on the loaded workflow."""
-    instance = instances.lock_for_task(session, task_id)
-    found = worklist.item_with_digest(session, task_id, instance.definition_id if instance is not None else None)
-    if instance is None or found is None:
+    locked = instances.lock_task(session, task_id)  # columns; ORM objects only for a plug-in and the caller
+    if locked is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0], instance)
+    instance, item = locked.instance, locked.item
+    _visible(session, actor, item, instance)
     if not actor.holds(item.role, item.unit_code):
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
-    version = definitions.load(session, instance.definition_id, found[1])
+    version = definitions.load(session, instance.definition_id, locked.digest)
     workflow = instances.load(instance, version)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("Công việc này không còn ở trạng thái chờ xử lý")
     check = hooks.completion_check(instance.process_key, item.bpmn_id)
     if check is not None:  # first: it turns what was typed into what the schema checks (e.g. scores)
+        instance = instances.as_object(session, instance)
         data = check(session, instance, workflow, data)
     schema = version.form(item.form_key)
     forms.validate(schema, data)
@@ -171,10 +172,11 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         # A script or condition failed: the transaction rolls back, so the task stays as it was.
         raise EngineError(f"Quy trình gặp lỗi khi xử lý bước này, dữ liệu chưa được lưu: {exc}") from exc
     instances.audit_timers(session, instance, fired)
-    worklist.close(session, item, "COMPLETED", actor.login)
+    closed = worklist.close(session, item.id, "COMPLETED", actor.login)
     kind = "return" if data.get("decision") == RETURN_DECISION else "complete"
     audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
                  summary=item.name + (f" — {data['comment']}" if data.get("comment") else ""),
                  payload={"bpmn_id": item.bpmn_id, "data": data})
-    instances.save(session, instance, workflow, version, before.without(task_id), after)  # closed above
-    return item
+    instances.save(session, instance, workflow, version, before.without(task_id), after,  # closed above
+                   locked_by_select=True)
+    return worklist.as_item(session, item, closed)

@@ -53,11 +53,11 @@ def sync(session: Session, instance: ProcessInstance, before: tuple, after: tupl
     now = {t[0]: t for t in after}
     gone = [task_id for task_id, t in old.items() if now.get(task_id) != t]
     if gone:
-        session.execute(_DISARM, {"instance_id": instance.id, "task_ids": gone})
+        session.connection().execute(_DISARM, {"instance_id": instance.id, "task_ids": gone})
     new = [dict(task_id=task_id, instance_id=instance.id, bpmn_id=bpmn_id, name=name, fire_at=clock.to_db(fire_at))
            for task_id, (_, bpmn_id, name, fire_at) in now.items() if old.get(task_id) != now[task_id]]
     if new:
-        session.execute(_ARM, new)
+        session.connection().execute(_ARM, new)
 
 
 def claim_due(session: Session, now: datetime) -> int | None:

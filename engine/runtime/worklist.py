@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, contains_eager
 
 from engine.core import clock, roles
-from engine.core.db import as_loaded, set_loaded
+from engine.core.db import detached, held, keep_in_step
 from engine.core.errors import EngineError
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor
@@ -41,8 +42,8 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
         completed = {t for t in gone if _state_of(workflow, t) == TaskState.COMPLETED}
         for state, ids in (("COMPLETED", completed), ("CANCELLED", gone - completed)):
             if ids:
-                session.execute(_CLOSE, {"of_instance": instance.id, "task_ids": sorted(ids), "new_state": state,
-                                         "now": now})
+                session.connection().execute(_CLOSE, {"of_instance": instance.id, "task_ids": sorted(ids),
+                                                      "new_state": state, "now": now})
     new = []
     for task_id in sorted(after - before):
         task = workflow.get_task_from_id(UUID(task_id))
@@ -55,18 +56,21 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
             state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
         ))
     if new:
-        session.execute(_OPEN, new)  # one statement for all of them
+        session.connection().execute(_OPEN, new)  # one statement for all of them
 
 
 _CLOSE_ONE = (update(_ITEM).where(_ITEM.c.id == bindparam("item_id"))
               .values(state=bindparam("new_state"), completed_by=bindparam("login"), closed_at=bindparam("now")))
 
 
-def close(session: Session, item: WorkItem, state: str, login: str | None) -> None:
-    """Close one work item (COMPLETED by `login`, say) in one UPDATE; the object is kept as written."""
+def close(session: Session, item_id: int, state: str, login: str | None) -> dict[str, Any]:
+    """Close one work item (COMPLETED by `login`, say) in one UPDATE; returns the values written (the item's
+    object, if the session holds it, is kept as written)."""
     values = {"state": state, "completed_by": login, "closed_at": clock.to_db(clock.now())}
-    session.execute(_CLOSE_ONE, {"item_id": item.id, "new_state": state, "login": login, "now": values["closed_at"]})
-    set_loaded(item, values)
+    session.connection().execute(_CLOSE_ONE, {"item_id": item_id, "new_state": state, "login": login,
+                                              "now": values["closed_at"]})
+    keep_in_step(session, WorkItem, item_id, values)
+    return values
 
 
 def _state_of(workflow: BpmnWorkflow, task_id: str):
@@ -180,10 +184,7 @@ _ITEMS = {
     "light": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance).defer(ProcessInstance.state)),
 }
 _INSTANCE, _DEFINITION = ProcessInstance.__table__, ProcessDefinition.__table__
-# On the tables (Core): the item and digest alone, when the caller has the instance; what a submission needs.
-_ITEM_AND_DIGEST = (select(*_ITEM.c, _DEFINITION.c.sha256)
-                    .join(_DEFINITION, _DEFINITION.c.id == bindparam("definition_id"))
-                    .where(_ITEM.c.task_id == bindparam("task_id")))
+# On the tables (Core): what a submission needs.
 _FORM_OF_TASK = (select(_ITEM.c.task_id, _ITEM.c.name, _ITEM.c.bpmn_id, _ITEM.c.form_key, _ITEM.c.org_id,
                         _ITEM.c.role, _ITEM.c.unit_code, _ITEM.c.instance_id, _INSTANCE.c.org_id.label("instance_org"),
                         _INSTANCE.c.lead_unit_code, _INSTANCE.c.process_key, _INSTANCE.c.definition_id,
@@ -191,21 +192,23 @@ _FORM_OF_TASK = (select(_ITEM.c.task_id, _ITEM.c.name, _ITEM.c.bpmn_id, _ITEM.c.
                  .join(_INSTANCE, _INSTANCE.c.id == _ITEM.c.instance_id)
                  .join(_DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
                  .where(_ITEM.c.task_id == bindparam("task_id")))
-_ITEM_COLUMNS = tuple(c.key for c in _ITEM.c)
 
 
-def item_with_digest(session: Session, task_id: str, definition_id: int | None = None,
-                     light: bool = False) -> tuple[WorkItem, str] | None:
+def item_with_digest(session: Session, task_id: str, light: bool = False) -> tuple[WorkItem, str] | None:
     """(work item, digest of its instance's version) of a task, in one query; the instance comes with it
-    (`light`: without its state document). With `definition_id` (the caller has just read the instance, e.g.
-    with the lock) the instance is not read again."""
-    if definition_id is not None:
-        row = session.execute(_ITEM_AND_DIGEST, {"task_id": task_id, "definition_id": definition_id}).first()
-        if row is None:
-            return None
-        return as_loaded(session, WorkItem, dict(zip(_ITEM_COLUMNS, row, strict=False))), row[-1]
+    (`light`: without its state document)."""
     row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
     return (row[0], row[1]) if row is not None else None
+
+
+def as_item(session: Session, item: SimpleNamespace, changed: dict[str, Any]) -> WorkItem:
+    """The WorkItem of an item's columns (as instances.lock_task() read them) with the values since written
+    (`changed`): the session's object if it holds one (kept in step already), else one in no session, as a
+    closed session's."""
+    found = held(session, WorkItem, item.id)
+    if found is not None:
+        return found
+    return detached(WorkItem, {**vars(item), **changed})
 
 
 class InstanceRef(NamedTuple):
