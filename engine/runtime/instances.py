@@ -231,10 +231,10 @@ class Mirror:
 
     @classmethod
     def scan(cls, workflow: BpmnWorkflow) -> tuple[Mirror, bool]:
-        """One walk of the task tree (SpiffWorkflow's own, as get_tasks walks it) for READY and WAITING tasks:
-        the mirror, and whether an engine task (not a user task) is READY."""
+        """One walk of the task tree for READY and WAITING tasks: the mirror, and whether an engine task (not a
+        user task) is READY."""
         ready, armed, engine_ready = [], [], False
-        for task in workflow.get_tasks_iterator(state=TaskState.READY | TaskState.WAITING):
+        for task in ready_or_waiting(workflow):
             if task.state == TaskState.READY:
                 if task.task_spec.manual:
                     ready.append(str(task.id))
@@ -248,6 +248,31 @@ class Mirror:
 
 
 Mirror.EMPTY = Mirror(frozenset(), ())
+
+_MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default
+
+
+def ready_or_waiting(workflow: BpmnWorkflow) -> list:
+    """The READY and WAITING tasks, as workflow.get_tasks(state=READY | WAITING) finds them: the same walk from
+    the root (into the children of a task at least FUTURE, into every subprocess, to the same depth), without
+    the iterator's bookkeeping, which cost more than the rest of a step's mirroring (tests/test_completion_path.py
+    compares the two along the shipped processes)."""
+    found = []
+    subprocesses = workflow.subprocesses  # every subprocess of the instance, nested ones too
+    stack = [(workflow.task_tree, 0)]
+    while stack:
+        task, depth = stack.pop()
+        state = task.state
+        if state & (TaskState.READY | TaskState.WAITING):
+            found.append(task)
+        subprocess = subprocesses.get(task.id)
+        if depth >= _MAX_DEPTH or (subprocess is None and state < TaskState.FUTURE):
+            continue
+        below = task.children
+        if subprocess is not None:  # (the iterator's test for a finished one, state >= FINISHED_MASK, never holds)
+            below = [subprocess.task_tree, *below]
+        stack.extend((child, depth + 1) for child in reversed(below))
+    return found
 
 _SAVE = (update(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
          .values({**{c: bindparam(c) for c in ("state", "serializer_version", "updated_at", "status", "completed_at",
