@@ -89,7 +89,7 @@ BY_STATEMENT = "cchc_by_statement"
 
 def held(session: Session, cls, ident):
     """The session's object of `cls` with primary key `ident`, if it holds one (no query), else None."""
-    return session.identity_map.get(session.identity_key(cls, ident))
+    return session.identity_map.get(class_mapper(cls).identity_key_from_primary_key((ident,)))
 
 
 def set_loaded(obj, values) -> None:

@@ -190,7 +190,9 @@ _LOCK_OPTIONS = {"populate_existing": True, "synchronize_session": False}
 _INSTANCE, _ITEM, _DEFINITION = ProcessInstance.__table__, WorkItem.__table__, ProcessDefinition.__table__
 _INSTANCE_COLUMNS, _ITEM_COLUMNS = tuple(c.key for c in _INSTANCE.c), tuple(c.key for c in _ITEM.c)
 # Built once, on the tables (Core): every completion starts with it (the ORM's loading costs several times the
-# statement).
+# statement). PostgreSQL locks the rows in the order of OF: the instance first, as every writer of an instance
+# does (lock(), the worker), so a completion never holds an item while waiting for its instance; the item is
+# locked too, so a completion that waited reads it as the one before left it.
 _LOCK_TASK = (select(*(c.label(f"item_{c.key}") for c in _ITEM.c), *_INSTANCE.c, _DEFINITION.c.sha256.label("digest"))
               .select_from(_ITEM).join(_INSTANCE, _INSTANCE.c.id == _ITEM.c.instance_id)
               .join(_DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
@@ -274,10 +276,15 @@ def ready_or_waiting(workflow: BpmnWorkflow) -> list:
         stack.extend((child, depth + 1) for child in reversed(below))
     return found
 
-_SAVE = (update(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
-         .values({**{c: bindparam(c) for c in ("state", "serializer_version", "updated_at", "status", "completed_at",
-                                              "next_timer_at")},
-                  "lock_version": _INSTANCE.c.lock_version + bindparam("count_lock")}))
+def _save_statement(columns: tuple[str, ...]):
+    return (update(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
+            .values({**{c: bindparam(c) for c in columns},
+                     "lock_version": _INSTANCE.c.lock_version + bindparam("count_lock")}))
+
+
+_STEP_COLUMNS = ("state", "serializer_version", "updated_at", "status", "completed_at")
+# By whether next_timer_at changes: it is indexed, and setting it, even to its value, rewrites its index entry.
+_SAVE = {False: _save_statement(_STEP_COLUMNS), True: _save_statement((*_STEP_COLUMNS, "next_timer_at"))}
 
 
 def save(session: Session, instance: ProcessInstance | SimpleNamespace, workflow: BpmnWorkflow,
@@ -298,8 +305,11 @@ def save(session: Session, instance: ProcessInstance | SimpleNamespace, workflow
         after = Mirror.of(workflow)
     if values["status"] != "running":
         after = Mirror(after.ready, ())  # an ended instance has no timers
-    values["next_timer_at"] = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
-    session.connection().execute(_SAVE, {"instance_id": instance.id, "count_lock": int(locked_by_select), **values})
+    next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+    if next_timer_at != instance.next_timer_at:
+        values["next_timer_at"] = next_timer_at
+    session.connection().execute(_SAVE["next_timer_at" in values],
+                                 {"instance_id": instance.id, "count_lock": int(locked_by_select), **values})
     if locked_by_select:
         values["lock_version"] = instance.lock_version + 1
     if isinstance(instance, ProcessInstance):

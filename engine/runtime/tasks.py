@@ -113,13 +113,15 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
 def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> None:
     """A deadline set for other units (`…_due` date fields) is not already past, and one marked
     `x-within-deadline` falls by the duty's own last day; FormInvalid with one message per field otherwise."""
+    fields = [(name, spec) for name, spec in schema["properties"].items()
+              if name.endswith("_due") and spec.get("format") == "date" and data.get(name)]
+    if not fields:
+        return
     today = clock.today_local()
     due = clock.from_db(instance.due_at)
     last = deadlines.last_day(due) if due is not None else None
     errors = {}
-    for name, spec in schema["properties"].items():
-        if not (name.endswith("_due") and spec.get("format") == "date" and data.get(name)):
-            continue
+    for name, spec in fields:
         day = date.fromisoformat(str(data[name]))
         if day < today:
             errors[name] = f"Hạn này đã qua: chọn từ hôm nay ({today:%d/%m/%Y}) trở đi"
