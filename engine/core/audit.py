@@ -27,9 +27,10 @@ def record(session: Session, kind: str, actor: str, *, instance_id: int | None =
     """Append one event; never updated or deleted afterwards. Written at once, as a plain INSERT on the session's
     connection (no ORM object to flush later: it is on every step; the rows it refers to have their ids, so
     they are in the database already)."""
-    session.connection().execute(_INSERT, {"kind": kind, "actor": actor, "instance_id": instance_id, "org_id": org_id,
-                              "task_id": task_id, "at": clock.to_db(clock.now()), "summary": summary,
-                              "payload": json.dumps(payload or {}, ensure_ascii=False, default=str)})
+    session.connection().execute(_INSERT, {
+        "kind": kind, "actor": actor, "instance_id": instance_id, "org_id": org_id, "task_id": task_id,
+        "at": clock.to_db(clock.now()), "summary": summary,
+        "payload": json.dumps(payload or {}, ensure_ascii=False, default=str)})
 
 
 def history(session: Session, instance_id: int) -> list[AuditEvent]:

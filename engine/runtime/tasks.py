@@ -136,7 +136,8 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins.
 
     The hot path of the engine, in a handful of statements: the lock that also reads the instance, the work item
-    (with its version's digest), then the writes of what changed. The version's spec and forms come from the
+    and its version's digest, then the writes of what changed (Core statements; ORM objects are made only for a
+    plug-in's check and for the caller). The version's spec and forms come from the
     per-process cache; a process plug-in's completion check (engine.core.hooks) runs on the loaded workflow."""
     locked = instances.lock_task(session, task_id)  # columns; ORM objects only for a plug-in and the caller
     if locked is None:
