@@ -288,8 +288,8 @@ def task_context(db: Database, actor: Actor, task_id: str) -> dict[str, Any]:
 
 def task_form(db: Database, actor: Actor, task_id: str) -> tasks.TaskForm:
     """The form of a task, to read a submission with (one light query)."""
-    with db.read() as s:
-        return tasks.task_form(s, actor, task_id)
+    with db.read_rows() as c:
+        return tasks.task_form(c, actor, task_id)
 
 
 def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -319,8 +319,8 @@ def actor_for_login(db: Database, login: str, org_code: str) -> Actor | None:
 
 def actor_for_user(db: Database, user_id: int) -> Actor | None:
     """The Actor of an active user, by id (every request asks it), or None."""
-    with db.read() as s:
-        return org.active_actor(s, user_id)
+    with db.read_rows() as c:
+        return org.active_actor(c, user_id)
 
 
 def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:

@@ -8,12 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event
 
 from engine import service
 from engine.core.errors import FormInvalid
-from engine.runtime import definitions, deploy
-from tests.helpers import CONTRIBUTION, REPORT, open_item, start_review
+from engine.runtime import definitions, deploy, instances
+from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, run_to_approval, start_review, vn
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGAL = ROOT / "processes" / "legal_document_review" / "legal_document_review.bpmn"
@@ -132,3 +133,30 @@ def _params_of(db, who) -> tuple:
 
     compiled = select(WorkItem.id).where(worklist._open_items_of(who, ("READY",))).compile(db.engine)
     return tuple(compiled.params[name] for name in compiled.positiontup)
+
+
+def test_the_mirror_walks_the_task_tree_as_get_tasks_does(db, actor, fake_clock, monkeypatch):
+    """instances.ready_or_waiting finds what SpiffWorkflow's get_tasks(state=READY | WAITING) finds, at every
+    step of a run with a return, both timers and the escalation."""
+    walks = []
+    real = instances.ready_or_waiting
+
+    def compared(workflow):
+        found = real(workflow)
+        expected = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+        assert sorted(str(t.id) for t in found) == sorted(str(t.id) for t in expected)
+        walks.append(len(found))
+        return found
+
+    monkeypatch.setattr(instances, "ready_or_waiting", compared)
+    inst = start_review(db, actor)
+    run_to_approval(db, actor, inst.id)
+    gd, tt = actor("giamdoc"), actor("tt.chuyenvien")
+    complete(db, gd, "approve", inst.id, {"decision": "return", "comment": "Bổ sung"})
+    complete(db, tt, "consolidate", inst.id, REPORT)
+    fake_clock.set(vn(2027, 1, 8, 8, 1))
+    assert service.fire_due_timers(db) == 1
+    fake_clock.set(vn(2027, 1, 15, 8, 0))
+    assert service.fire_due_timers(db) == 1
+    complete(db, gd, "approve", inst.id, {"decision": "approve"})
+    assert len(walks) > 10 and max(walks) >= 2

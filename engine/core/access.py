@@ -85,8 +85,9 @@ def may_view(actor: Actor, parties: Parties) -> bool:
     return sees_everything(actor, parties.focal) or bool(parties.units & actor.unit_codes)
 
 
-def can_view_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
-    """may_view() of an instance row."""
+def can_view_instance(session, actor: Actor, instance) -> bool:
+    """may_view() of an instance (a row, or anything with its id, org_id and lead_unit_code; `session` may be a
+    plain connection)."""
     if actor.org_id != instance.org_id:
         return False
     if instance.lead_unit_code in actor.unit_codes or actor.has_role(roles.APPROVER) or actor.has_role(roles.ADMIN):
@@ -106,13 +107,14 @@ def may_do_step(actor: Actor, item: WorkItem) -> bool:
     return actor.org_id == item.org_id and actor.holds(item.role, item.unit_code)
 
 
-def check_step(session: Session, actor: Actor, item: WorkItem | None, action: Action = Action.VIEW_TASK) -> WorkItem:
+def check_step(session, actor: Actor, item, action: Action = Action.VIEW_TASK, instance=None):
     """The work item if the actor may `action` it: NotFound when they may not even see it, Forbidden when they
-    see it (its instance) but the step is not theirs."""
+    see it (its instance) but the step is not theirs. `item` needs org_id, role and unit_code; `instance` (default:
+    the item's) its id, org_id and lead_unit_code."""
     if item is None or item.org_id != actor.org_id:
         raise NotFound("Không tìm thấy công việc")
     mine = actor.holds(item.role, item.unit_code)
-    if not mine and not can_view_instance(session, actor, item.instance):
+    if not mine and not can_view_instance(session, actor, instance if instance is not None else item.instance):
         raise NotFound("Không tìm thấy công việc")
     if action in (Action.COMPLETE_TASK, Action.CLAIM_TASK) and not mine:
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")

@@ -15,7 +15,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 from engine.core.errors import EngineError
 from engine.core.models import Base
@@ -71,11 +72,60 @@ def make_engine(url: str) -> Engine:
             # later fails with SQLITE_BUSY when another writer got in between, instead of waiting. A read-only
             # unit of work takes no lock at all (WAL readers see the last commit), so a long write — a script
             # stopped by the sandbox, say — never holds up other users' pages.
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+            options = conn.get_execution_options()
+            if options.get(BY_STATEMENT):
+                return  # no transaction: each statement reads the last commit on its own (autocommit)
+            conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
     return engine
 
 
 READ_ONLY = "cchc_read_only"
+BY_STATEMENT = "cchc_by_statement"
+
+
+# Rows read and written with Core statements on the hot path (the ORM's loading and flushing cost several times
+# the statements there), and the ORM objects of the same rows: an object the session holds is kept in step with
+# what those statements read and wrote, so callers that use ORM objects see the values they saw before.
+
+def held(session: Session, cls, ident):
+    """The session's object of `cls` with primary key `ident`, if it holds one (no query), else None."""
+    return session.identity_map.get(class_mapper(cls).identity_key_from_primary_key((ident,)))
+
+
+def set_loaded(obj, values) -> None:
+    """Record on a persistent object values its row has in the database (read or just written by a Core
+    statement): no pending change, so nothing is flushed again."""
+    for name, value in values.items():
+        set_committed_value(obj, name, value)
+
+
+def keep_in_step(session: Session, cls, ident, values) -> None:
+    """set_loaded() on the session's object of that row, if it holds one (as populate_existing would)."""
+    obj = held(session, cls, ident)
+    if obj is not None:
+        set_loaded(obj, values)
+
+
+def as_loaded(session: Session, cls, values):
+    """The persistent `cls` object of a row read with a Core statement (all the table's columns), as if the
+    session had loaded it: an object the session holds gets these values, else a clean one joins it."""
+    found = held(session, cls, values["id"])
+    if found is None:
+        found = detached(cls, values)
+        session.add(found)
+    else:
+        set_loaded(found, values)
+    return found
+
+
+def detached(cls, values):
+    """A `cls` object of a row with these column values (all of them), in no session: as one loaded by a session
+    since closed. Made as the ORM's loading makes one (a new instance, its dict filled), not through the
+    constructor, whose attribute events cost several times as much."""
+    found = class_mapper(cls).class_manager.new_instance()  # (class_mapper configures the mappers first)
+    instance_dict(found).update(values)
+    make_transient_to_detached(found)  # its values are what the database holds, with no pending change
+    return found
 
 
 def _private_file(path: Path) -> None:
@@ -112,8 +162,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_factory = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
-                                          expire_on_commit=False)
+        self._read_factory = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._rows_engine = self.engine.execution_options(**{READ_ONLY: True, BY_STATEMENT: True})
 
     @property
     def in_memory(self) -> bool:
@@ -210,3 +260,13 @@ class Database:
             yield s
         finally:
             s.close()  # ends the transaction without expiring what was loaded (callers read it afterwards)
+
+    @contextmanager
+    def read_rows(self):
+        """A plain connection for reads of rows (Core statements, no ORM objects) that one statement answers, or
+        whose further statements may as well see a later commit (a version's definition, which never changes;
+        whether a unit takes part in an instance, which only grows): the reads every request makes (its actor,
+        a task's form), at a fraction of read()'s cost. On SQLite each statement runs on its own, in
+        autocommit (no BEGIN), and so reads the last commit as a transaction's first statement would."""
+        with self._rows_engine.connect() as connection:
+            yield connection

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from engine.core import roles
 from engine.core.errors import EngineError
@@ -48,17 +49,18 @@ def system_actor(org_id: int) -> Actor:
     return Actor(0, "system", "Hệ thống", org_id, "", frozenset())
 
 
-_own_unit, _grant_unit = aliased(Unit), aliased(Unit)
-# Built once: it runs on every request, and building the statement cost more than running it.
+_user, _grant = User.__table__, RoleGrant.__table__
+_own_unit, _grant_unit = Unit.__table__.alias("own_unit"), Unit.__table__.alias("grant_unit")
+# Built once, on the tables (Core): it runs on every request, and building the statement cost more than running it.
 _ACTIVE_ACTOR = (
-    select(User.id, User.login, User.full_name, User.org_id, User.session_version, _own_unit.code, RoleGrant.role,
-           _grant_unit.code)
-    .join(_own_unit, _own_unit.id == User.unit_id)
-    .outerjoin(RoleGrant, RoleGrant.user_id == User.id).outerjoin(_grant_unit, _grant_unit.id == RoleGrant.unit_id)
-    .where(User.id == bindparam("user_id"), User.active.is_(True)))
+    select(_user.c.id, _user.c.login, _user.c.full_name, _user.c.org_id, _user.c.session_version, _own_unit.c.code,
+           _grant.c.role, _grant_unit.c.code)
+    .join(_own_unit, _own_unit.c.id == _user.c.unit_id)
+    .outerjoin(_grant, _grant.c.user_id == _user.c.id).outerjoin(_grant_unit, _grant_unit.c.id == _grant.c.unit_id)
+    .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True)))
 
 
-def active_actor(session: Session, user_id: int) -> Actor | None:
+def active_actor(session: Session | Connection, user_id: int) -> Actor | None:
     """The Actor of an active user, read in one query (the user, their unit and every grant with its unit):
     it is asked on every request."""
     rows = session.execute(_ACTIVE_ACTOR, {"user_id": user_id}).all()

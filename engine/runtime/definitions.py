@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.core.errors import NotFound
@@ -40,8 +41,9 @@ class Version:
 _cache: dict[str, Version] = {}
 
 
-def load(session: Session, definition_id: int, digest: str) -> Version:
-    """The version `definition_id` whose digest is `digest` (both read by the caller's query)."""
+def load(session: Session | Connection, definition_id: int, digest: str) -> Version:
+    """The version `definition_id` whose digest is `digest` (both read by the caller's query; a session or a
+    plain connection)."""
     found = _cache.get(digest)
     if found is None:
         columns = (ProcessDefinition.spec_json, ProcessDefinition.meta_json, ProcessDefinition.forms_json)

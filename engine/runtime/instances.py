@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import Any, ClassVar, NamedTuple
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, object_session
 
 from engine.core import access, audit, clock
+from engine.core.db import as_loaded, keep_in_step, set_loaded
 from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
@@ -86,7 +88,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=ENGINE)
     workflow.task_tree.data.update(initial)
     try:
-        fired = advance(workflow)
+        fired, after = advance(workflow)
     except SpiffWorkflowException as exc:  # a script or expression failed on this data: nothing is stored
         raise EngineError(f"Không khởi tạo được quy trình '{definition.name}': {str(exc).splitlines()[0]}") from None
     now = clock.to_db(clock.now())
@@ -108,22 +110,23 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
                  payload={"initial": initial})
     audit_timers(session, instance, fired)
-    save(session, instance, workflow, version, Mirror.EMPTY)
+    save(session, instance, workflow, version, Mirror.EMPTY, after)
     return instance
 
 
-def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> dict[str, tuple[str, str]]:
+def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> tuple[dict[str, tuple[str, str]], Mirror]:
     """Run engine steps and due timers until only user tasks and future timers remain; returns the timers
-    that fired (task id -> (bpmn id, name)).
+    that fired (task id -> (bpmn id, name)) and the mirror of the workflow as it is left (for save()).
 
     do_engine_steps() ends by refreshing timers, which can leave a just-fired timer READY; loop so it runs."""
     before = timers.fired_timers(workflow)
     for _ in range(max_rounds):
         workflow.refresh_timers()
         workflow.do_engine_steps()
-        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+        after, engine_ready = Mirror.scan(workflow)
+        if not engine_ready:
             break
-    return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}
+    return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}, after
 
 
 def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
@@ -143,9 +146,38 @@ def lock(session: Session, instance_id: int) -> ProcessInstance:
     return found
 
 
-def lock_for_task(session: Session, task_id: str) -> ProcessInstance | None:
-    """lock() of the instance a work item belongs to, found by the item's task id (None if there is none)."""
-    return session.scalars(_LOCK_FOR_TASK, {"task_id": task_id}, execution_options=_LOCK_OPTIONS).first()
+class Locked(NamedTuple):
+    """What lock_task() read: the instance's and the work item's columns (as attributes) and the digest of the
+    instance's version."""
+
+    instance: SimpleNamespace
+    item: SimpleNamespace
+    digest: str
+
+
+def lock_task(session: Session, task_id: str) -> Locked | None:
+    """Lock the instance a work item belongs to, found by the item's task id, and read the instance, the item
+    and the version's digest in the same statement (None if there is no such item).
+
+    The lock is the transaction's first statement, as lock()'s: on PostgreSQL SELECT … FOR UPDATE takes the
+    rows' locks (a second writer waits, then reads the first one's committed rows); on SQLite the transaction
+    began with the database write lock (BEGIN IMMEDIATE). save() counts lock_version up, as lock() does. The
+    columns come as plain attributes (as_object() and worklist.as_item() make them ORM objects); objects of
+    these rows the session already holds are refreshed, as lock() refreshes them."""
+    row = session.connection().execute(_LOCK_TASK, {"task_id": task_id}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    item = {name: values[f"item_{name}"] for name in _ITEM_COLUMNS}
+    instance = {name: values[name] for name in _INSTANCE_COLUMNS}
+    keep_in_step(session, ProcessInstance, instance["id"], instance)
+    keep_in_step(session, WorkItem, item["id"], item)
+    return Locked(SimpleNamespace(**instance), SimpleNamespace(**item), values["digest"])
+
+
+def as_object(session: Session, instance: SimpleNamespace) -> ProcessInstance:
+    """The persistent instance object of what lock_task() read (no query)."""
+    return as_loaded(session, ProcessInstance, vars(instance))
 
 
 def _lock_where(session: Session, condition) -> ProcessInstance | None:
@@ -155,11 +187,16 @@ def _lock_where(session: Session, condition) -> ProcessInstance | None:
 
 
 _LOCK_OPTIONS = {"populate_existing": True, "synchronize_session": False}
-# Built once: every completion starts with it.
-_LOCK_FOR_TASK = (update(ProcessInstance)
-                  .where(ProcessInstance.id == select(WorkItem.instance_id)
-                         .where(WorkItem.task_id == bindparam("task_id")).scalar_subquery())
-                  .values(lock_version=ProcessInstance.lock_version + 1).returning(ProcessInstance))
+_INSTANCE, _ITEM, _DEFINITION = ProcessInstance.__table__, WorkItem.__table__, ProcessDefinition.__table__
+_INSTANCE_COLUMNS, _ITEM_COLUMNS = tuple(c.key for c in _INSTANCE.c), tuple(c.key for c in _ITEM.c)
+# Built once, on the tables (Core): every completion starts with it (the ORM's loading costs several times the
+# statement). PostgreSQL locks the rows in the order of OF: the instance first, as every writer of an instance
+# does (lock(), the worker), so a completion never holds an item while waiting for its instance; the item is
+# locked too, so a completion that waited reads it as the one before left it.
+_LOCK_TASK = (select(*(c.label(f"item_{c.key}") for c in _ITEM.c), *_INSTANCE.c, _DEFINITION.c.sha256.label("digest"))
+              .select_from(_ITEM).join(_INSTANCE, _INSTANCE.c.id == _ITEM.c.instance_id)
+              .join(_DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
+              .where(_ITEM.c.task_id == bindparam("task_id")).with_for_update(of=[_INSTANCE, _ITEM]))
 
 
 def version_of(instance: ProcessInstance) -> definitions.Version:
@@ -167,8 +204,9 @@ def version_of(instance: ProcessInstance) -> definitions.Version:
     return definitions.of_instance(object_session(instance), instance)
 
 
-def load(instance: ProcessInstance, version: definitions.Version | None = None) -> BpmnWorkflow:
-    """The instance's workflow, restored on its version's specs (deserialized once per version)."""
+def load(instance: ProcessInstance | SimpleNamespace, version: definitions.Version | None = None) -> BpmnWorkflow:
+    """The instance's workflow (of its object, or with `version` of what lock_task() read), restored on its
+    version's specs (deserialized once per version)."""
     version = version or version_of(instance)
     return restore(instance.state, version.spec, version.subprocess_specs)
 
@@ -189,27 +227,96 @@ class Mirror:
 
     @classmethod
     def of(cls, workflow: BpmnWorkflow, running: bool = True) -> Mirror:
-        ready = frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
-        return cls(ready, tuple(timers.armed_timers(workflow)) if running else ())
+        """The READY user tasks, and the armed timers if the instance is running."""
+        found = cls.scan(workflow)[0]
+        return found if running else cls(found.ready, ())
+
+    @classmethod
+    def scan(cls, workflow: BpmnWorkflow) -> tuple[Mirror, bool]:
+        """One walk of the task tree for READY and WAITING tasks: the mirror, and whether an engine task (not a
+        user task) is READY."""
+        ready, armed, engine_ready = [], [], False
+        for task in ready_or_waiting(workflow):
+            if task.state == TaskState.READY:
+                if task.task_spec.manual:
+                    ready.append(str(task.id))
+                else:
+                    engine_ready = True
+            else:
+                timer = timers.armed_timer(task)
+                if timer is not None:
+                    armed.append(timer)
+        return cls(frozenset(ready), tuple(armed)), engine_ready
 
 
 Mirror.EMPTY = Mirror(frozenset(), ())
 
+_MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default
 
-def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, version: definitions.Version,
-         before: Mirror) -> None:
-    """Persist the state and mirror work items and timers (what changed since `before`), in the caller's
-    transaction."""
-    instance.state = state_document(workflow)
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.updated_at = clock.to_db(clock.now())
+
+def ready_or_waiting(workflow: BpmnWorkflow) -> list:
+    """The READY and WAITING tasks, as workflow.get_tasks(state=READY | WAITING) finds them: the same walk from
+    the root (into the children of a task at least FUTURE, into every subprocess, to the same depth), without
+    the iterator's bookkeeping, which cost more than the rest of a step's mirroring (tests/test_completion_path.py
+    compares the two along the shipped processes)."""
+    found = []
+    subprocesses = workflow.subprocesses  # every subprocess of the instance, nested ones too
+    stack = [(workflow.task_tree, 0)]
+    while stack:
+        task, depth = stack.pop()
+        state = task.state
+        if state & (TaskState.READY | TaskState.WAITING):
+            found.append(task)
+        subprocess = subprocesses.get(task.id)
+        if depth >= _MAX_DEPTH or (subprocess is None and state < TaskState.FUTURE):
+            continue
+        below = task.children
+        if subprocess is not None:  # (the iterator's test for a finished one, state >= FINISHED_MASK, never holds)
+            below = [subprocess.task_tree, *below]
+        stack.extend((child, depth + 1) for child in reversed(below))
+    return found
+
+def _save_statement(columns: tuple[str, ...]):
+    return (update(_INSTANCE).where(_INSTANCE.c.id == bindparam("instance_id"))
+            .values({**{c: bindparam(c) for c in columns},
+                     "lock_version": _INSTANCE.c.lock_version + bindparam("count_lock")}))
+
+
+_STEP_COLUMNS = ("state", "serializer_version", "updated_at", "status", "completed_at")
+# By whether next_timer_at changes: it is indexed, and setting it, even to its value, rewrites its index entry.
+_SAVE = {False: _save_statement(_STEP_COLUMNS), True: _save_statement((*_STEP_COLUMNS, "next_timer_at"))}
+
+
+def save(session: Session, instance: ProcessInstance | SimpleNamespace, workflow: BpmnWorkflow,
+         version: definitions.Version, before: Mirror, after: Mirror | None = None, *,
+         locked_by_select: bool = False) -> None:
+    """Persist the state and mirror work items and timers (what changed since `before` to `after`, the mirror
+    of the workflow as it is now: advance() returns it; else it is taken here), in the caller's transaction.
+    The instance (its object, or what lock_task() read: `locked_by_select`, so lock_version is counted up here)
+    is written in one UPDATE of the columns a step changes; its object is kept as written, and anything else
+    the caller changed on it is flushed as usual."""
+    now = clock.to_db(clock.now())
+    values = {"state": state_document(workflow), "serializer_version": SERIALIZER_VERSION, "updated_at": now,
+              "status": instance.status, "completed_at": instance.completed_at}
     ended = workflow.is_completed() and instance.status == "running"
     if ended:
-        instance.status = "completed"
-        instance.completed_at = instance.updated_at
-    after = Mirror.of(workflow, instance.status == "running")
-    # Every column of the instance is set before the first statement below, so it is written in one UPDATE.
-    instance.next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+        values.update(status="completed", completed_at=now)
+    if after is None:
+        after = Mirror.of(workflow)
+    if values["status"] != "running":
+        after = Mirror(after.ready, ())  # an ended instance has no timers
+    next_timer_at = clock.to_db(min(t[3] for t in after.armed)) if after.armed else None
+    if next_timer_at != instance.next_timer_at:
+        values["next_timer_at"] = next_timer_at
+    session.connection().execute(_SAVE["next_timer_at" in values],
+                                 {"instance_id": instance.id, "count_lock": int(locked_by_select), **values})
+    if locked_by_select:
+        values["lock_version"] = instance.lock_version + 1
+    if isinstance(instance, ProcessInstance):
+        set_loaded(instance, values)
+    else:
+        vars(instance).update(values)
+        keep_in_step(session, ProcessInstance, instance.id, values)
     if ended:
         audit.record(session, "instance_completed", "system", instance_id=instance.id, org_id=instance.org_id,
                      summary="Quy trình đã kết thúc")

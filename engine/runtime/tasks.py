@@ -9,6 +9,7 @@ from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.core import access, audit, clock, hooks
@@ -26,11 +27,13 @@ def visible_item(session: Session, actor: Actor, task_id: str) -> WorkItem:
     found = worklist.item_with_digest(session, task_id)
     if found is None:
         raise NotFound("Không tìm thấy công việc")
-    return _visible(session, actor, found[0])
+    return _visible(session, actor, found[0], found[0].instance)
 
 
-def _visible(session: Session, actor: Actor, item: WorkItem) -> WorkItem:
-    return access.check_step(session, actor, item)
+def _visible(session: Session, actor: Actor, item, instance):
+    """`item` (its org_id, role and unit_code) if the actor may see it (with `instance`: its id, org_id and
+    lead_unit_code); NotFound otherwise. The rule is engine.core.access's."""
+    return access.check_step(session, actor, item, instance=instance)
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,15 @@ class TaskForm:
     schema: dict[str, Any]
 
 
-def task_form(session: Session, actor: Actor, task_id: str) -> TaskForm:
-    """The form of a task the actor may see, from its instance's version (one query; no workflow is loaded)."""
-    found = worklist.item_with_digest(session, task_id, light=True)
-    if found is None:
+def task_form(session: Session | Connection, actor: Actor, task_id: str) -> TaskForm:
+    """The form of a task the actor may see, from its instance's version (one query; no workflow is loaded;
+    rows only, so a plain connection will do)."""
+    row = worklist.form_of_task(session, task_id)
+    if row is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0])
-    version = definitions.load(session, item.instance.definition_id, found[1])
-    return _form_of(item, version)
+    _visible(session, actor, row, worklist.InstanceRef(row.instance_id, row.instance_org, row.lead_unit_code))
+    version = definitions.load(session, row.definition_id, row.sha256)
+    return TaskForm(row.task_id, row.name, row.bpmn_id, row.instance_id, row.process_key, version.form(row.form_key))
 
 
 def _form_of(item: WorkItem, version: definitions.Version) -> TaskForm:
@@ -73,7 +77,7 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     found = worklist.item_with_digest(session, task_id)
     if found is None:
         raise NotFound("Không tìm thấy công việc")
-    item = _visible(session, actor, found[0])
+    item = _visible(session, actor, found[0], found[0].instance)
     version = definitions.load(session, item.instance.definition_id, found[1])
     schema = version.form(item.form_key)
     labels = dict(SYSTEM_LABELS) | dict(hooks.labels(item.instance.process_key))  # and those of its plug-in
@@ -104,13 +108,15 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
 def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> None:
     """A deadline set for other units (`…_due` date fields) is not already past, and one marked
     `x-within-deadline` falls by the duty's own last day; FormInvalid with one message per field otherwise."""
+    fields = [(name, spec) for name, spec in schema["properties"].items()
+              if name.endswith("_due") and spec.get("format") == "date" and data.get(name)]
+    if not fields:
+        return
     today = clock.today_local()
     due = clock.from_db(instance.due_at)
     last = deadlines.last_day(due) if due is not None else None
     errors = {}
-    for name, spec in schema["properties"].items():
-        if not (name.endswith("_due") and spec.get("format") == "date" and data.get(name)):
-            continue
+    for name, spec in fields:
         day = date.fromisoformat(str(data[name]))
         if day < today:
             errors[name] = f"Hạn này đã qua: chọn từ hôm nay ({today:%d/%m/%Y}) trở đi"
@@ -125,23 +131,25 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins.
 
     The hot path of the engine, in a handful of statements: the lock that also reads the instance, the work item
-    (with its version's digest), then the writes of what changed. The version's spec and forms come from the
+    and its version's digest, then the writes of what changed (Core statements; ORM objects are made only for a
+    plug-in's check and for the caller). The version's spec and forms come from the
     per-process cache; a process plug-in's completion check (engine.core.hooks) runs on the loaded workflow."""
-    instance = instances.lock_for_task(session, task_id)
-    found = worklist.item_with_digest(session, task_id, instance.definition_id if instance is not None else None)
-    if instance is None or found is None:
+    locked = instances.lock_task(session, task_id)  # columns; ORM objects only for a plug-in and the caller
+    if locked is None:
         raise NotFound("Không tìm thấy công việc")
-    item = access.check_step(session, actor, found[0], access.Action.COMPLETE_TASK)
+    instance, item = locked.instance, locked.item
+    access.check_step(session, actor, item, access.Action.COMPLETE_TASK, instance=instance)
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
-    version = definitions.load(session, instance.definition_id, found[1])
+    version = definitions.load(session, instance.definition_id, locked.digest)
     workflow = instances.load(instance, version)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("Công việc này không còn ở trạng thái chờ xử lý")
     check = hooks.completion_check(instance.process_key, item.bpmn_id)
     if check is not None:  # first: it turns what was typed into what the schema checks (e.g. scores)
+        instance = instances.as_object(session, instance)
         data = check(session, instance, workflow, data)
     schema = version.form(item.form_key)
     forms.validate(schema, data)
@@ -155,17 +163,16 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         task.data.update(data)
     try:
         task.run()
-        fired = instances.advance(workflow)
+        fired, after = instances.advance(workflow)
     except SpiffWorkflowException as exc:
         # A script or condition failed: the transaction rolls back, so the task stays as it was.
         raise EngineError(f"Quy trình gặp lỗi khi xử lý bước này, dữ liệu chưa được lưu: {exc}") from exc
     instances.audit_timers(session, instance, fired)
-    item.state = "COMPLETED"
-    item.completed_by = actor.login
-    item.closed_at = clock.to_db(clock.now())
+    closed = worklist.close(session, item.id, "COMPLETED", actor.login)
     kind = "return" if data.get("decision") == RETURN_DECISION else "complete"
     audit.record(session, kind, actor.login, instance_id=instance.id, org_id=instance.org_id, task_id=task_id,
                  summary=item.name + (f" — {data['comment']}" if data.get("comment") else ""),
                  payload={"bpmn_id": item.bpmn_id, "data": data})
-    instances.save(session, instance, workflow, version, before.without(task_id))  # closed above
-    return item
+    instances.save(session, instance, workflow, version, before.without(task_id), after,  # closed above
+                   locked_by_select=True)
+    return worklist.as_item(session, item, closed)

@@ -7,30 +7,26 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from engine.core import clock
 from engine.core.models import ProcessInstance, Timer
 
 
-def armed_timers(workflow: BpmnWorkflow) -> list[tuple[str, str, str, datetime]]:
-    """(task id, bpmn id, name, fire time UTC) of every timer event waiting in the workflow."""
-    found = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        value = task.internal_data.get("event_value")
-        if value is None:
-            continue
-        when = value.get("next") if isinstance(value, dict) else value
-        if when is None:
-            continue
-        fire_at = TimerEventDefinition.get_datetime(when)
-        found.append((str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                      fire_at))
-    return found
+def armed_timer(task) -> tuple[str, str, str, datetime] | None:
+    """(task id, bpmn id, name, fire time UTC) if `task` (WAITING) is a timer event waiting to fire."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    value = task.internal_data.get("event_value")
+    if value is None:
+        return None
+    when = value.get("next") if isinstance(value, dict) else value
+    if when is None:
+        return None
+    return (str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+            TimerEventDefinition.get_datetime(when))
 
 
 def fired_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, str]]:
@@ -43,6 +39,13 @@ def fired_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, str]]:
     }
 
 
+_TIMER = Timer.__table__
+# Built once, on the table: a step that moves a timer writes through these.
+_DISARM = delete(_TIMER).where(_TIMER.c.instance_id == bindparam("instance_id"),
+                               _TIMER.c.task_id.in_(bindparam("task_ids", expanding=True)))
+_ARM = insert(_TIMER)
+
+
 def sync(session: Session, instance: ProcessInstance, before: tuple, after: tuple) -> None:
     """Mirror the change of armed timers from `before` to `after` ((task id, bpmn id, name, fire time) each):
     delete the rows of timers no longer armed and insert the new ones (the caller sets next_timer_at)."""
@@ -50,12 +53,11 @@ def sync(session: Session, instance: ProcessInstance, before: tuple, after: tupl
     now = {t[0]: t for t in after}
     gone = [task_id for task_id, t in old.items() if now.get(task_id) != t]
     if gone:
-        session.execute(delete(Timer).where(Timer.instance_id == instance.id, Timer.task_id.in_(gone))
-                        .execution_options(synchronize_session=False))
+        session.connection().execute(_DISARM, {"instance_id": instance.id, "task_ids": gone})
     new = [dict(task_id=task_id, instance_id=instance.id, bpmn_id=bpmn_id, name=name, fire_at=clock.to_db(fire_at))
            for task_id, (_, bpmn_id, name, fire_at) in now.items() if old.get(task_id) != now[task_id]]
     if new:
-        session.execute(insert(Timer), new)
+        session.connection().execute(_ARM, new)
 
 
 def claim_due(session: Session, now: datetime) -> int | None:

@@ -36,9 +36,9 @@ def fire_due_timers(db: Database, now: datetime | None = None, limit: int = 1000
                 version = instances.version_of(instance)
                 workflow = instances.load(instance, version)
                 before = instances.Mirror.of(workflow)
-                fired = instances.advance(workflow)
+                fired, after = instances.advance(workflow)
                 instances.audit_timers(session, instance, fired)
-                instances.save(session, instance, workflow, version, before)
+                instances.save(session, instance, workflow, version, before, after)
                 done += 1
         except Exception as exc:
             log.exception("timer run failed for instance %s", instance_id)

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, contains_eager
 
 from engine.core import access, clock, roles
+from engine.core.db import detached, held, keep_in_step
 from engine.core.errors import EngineError
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor
 from engine.planning import calendar
 
 ON_TIME, OVERDUE, DONE_ON_TIME, DONE_LATE = "Trong hạn", "Quá hạn", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"
+
+
+_ITEM = WorkItem.__table__
+# Built once, on the table (Core): every step closes and opens work items through these.
+_CLOSE = (update(_ITEM).where(_ITEM.c.instance_id == bindparam("of_instance"),
+                              _ITEM.c.task_id.in_(bindparam("task_ids", expanding=True)), _ITEM.c.state == "READY")
+          .values(state=bindparam("new_state"), closed_at=bindparam("now")))
+_OPEN = insert(_ITEM)
 
 
 def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
@@ -32,9 +43,8 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
         completed = {t for t in gone if _state_of(workflow, t) == TaskState.COMPLETED}
         for state, ids in (("COMPLETED", completed), ("CANCELLED", gone - completed)):
             if ids:
-                session.execute(update(WorkItem).where(WorkItem.instance_id == instance.id,
-                                                       WorkItem.task_id.in_(sorted(ids)), WorkItem.state == "READY")
-                                .values(state=state, closed_at=now).execution_options(synchronize_session=False))
+                session.connection().execute(_CLOSE, {"of_instance": instance.id, "task_ids": sorted(ids),
+                                                      "new_state": state, "now": now})
     new = []
     for task_id in sorted(after - before):
         task = workflow.get_task_from_id(UUID(task_id))
@@ -47,7 +57,21 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
             state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
         ))
     if new:
-        session.execute(insert(WorkItem), new)  # one statement for all of them
+        session.connection().execute(_OPEN, new)  # one statement for all of them
+
+
+_CLOSE_ONE = (update(_ITEM).where(_ITEM.c.id == bindparam("item_id"))
+              .values(state=bindparam("new_state"), completed_by=bindparam("login"), closed_at=bindparam("now")))
+
+
+def close(session: Session, item_id: int, state: str, login: str | None) -> dict[str, Any]:
+    """Close one work item (COMPLETED by `login`, say) in one UPDATE; returns the values written (the item's
+    object, if the session holds it, is kept as written)."""
+    values = {"state": state, "completed_by": login, "closed_at": clock.to_db(clock.now())}
+    session.connection().execute(_CLOSE_ONE, {"item_id": item_id, "new_state": state, "login": login,
+                                              "now": values["closed_at"]})
+    keep_in_step(session, WorkItem, item_id, values)
+    return values
 
 
 def _state_of(workflow: BpmnWorkflow, task_id: str):
@@ -159,31 +183,58 @@ def item_for_task(session: Session, task_id: str) -> WorkItem | None:
 
 
 # Built once (they run on every task page and completion): the item with its instance and version digest; the
-# same without the instance's state document; the item and digest alone, when the caller has the instance.
+# same without the instance's state document.
 _ITEM_WITH_INSTANCE = (select(WorkItem, ProcessDefinition.sha256).join(WorkItem.instance)
                        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
                        .where(WorkItem.task_id == bindparam("task_id")))
 _ITEMS = {
     "full": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance)),
     "light": _ITEM_WITH_INSTANCE.options(contains_eager(WorkItem.instance).defer(ProcessInstance.state)),
-    "item": (select(WorkItem, ProcessDefinition.sha256)
-             .join(ProcessDefinition, ProcessDefinition.id == bindparam("definition_id"))
-             .where(WorkItem.task_id == bindparam("task_id"))),
 }
+_INSTANCE, _DEFINITION = ProcessInstance.__table__, ProcessDefinition.__table__
+# On the tables (Core): what a submission needs.
+_FORM_OF_TASK = (select(_ITEM.c.task_id, _ITEM.c.name, _ITEM.c.bpmn_id, _ITEM.c.form_key, _ITEM.c.org_id,
+                        _ITEM.c.role, _ITEM.c.unit_code, _ITEM.c.instance_id, _INSTANCE.c.org_id.label("instance_org"),
+                        _INSTANCE.c.lead_unit_code, _INSTANCE.c.process_key, _INSTANCE.c.definition_id,
+                        _DEFINITION.c.sha256)
+                 .join(_INSTANCE, _INSTANCE.c.id == _ITEM.c.instance_id)
+                 .join(_DEFINITION, _DEFINITION.c.id == _INSTANCE.c.definition_id)
+                 .where(_ITEM.c.task_id == bindparam("task_id")))
 
 
-def item_with_digest(session: Session, task_id: str, definition_id: int | None = None,
-                     light: bool = False) -> tuple[WorkItem, str] | None:
+def item_with_digest(session: Session, task_id: str, light: bool = False) -> tuple[WorkItem, str] | None:
     """(work item, digest of its instance's version) of a task, in one query; the instance comes with it
-    (`light`: without its state document). With `definition_id` (the caller has just read the instance, e.g.
-    with the lock) the instance is not read again."""
-    if definition_id is not None:
-        row = session.execute(_ITEMS["item"], {"task_id": task_id, "definition_id": definition_id}).one_or_none()
-    else:
-        row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
+    (`light`: without its state document)."""
+    row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 
-def can_see_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+def as_item(session: Session, item: SimpleNamespace, changed: dict[str, Any]) -> WorkItem:
+    """The WorkItem of an item's columns (as instances.lock_task() read them) with the values since written
+    (`changed`): the session's object if it holds one (kept in step already), else one in no session, as a
+    closed session's."""
+    found = held(session, WorkItem, item.id)
+    if found is not None:
+        return found
+    return detached(WorkItem, {**vars(item), **changed})
+
+
+class InstanceRef(NamedTuple):
+    """What the visibility rule needs of an instance (can_see_instance), without loading it."""
+
+    id: int
+    org_id: int
+    lead_unit_code: str
+
+
+def form_of_task(session: Session | Connection, task_id: str):
+    """The row of what submitting a task needs, in one query, or None: the item's task_id, name, bpmn_id,
+    form_key, org_id, role, unit_code, instance_id, and its instance's org (instance_org), lead_unit_code,
+    process_key, definition_id and version digest (sha256)."""
+    return session.execute(_FORM_OF_TASK, {"task_id": task_id}).first()
+
+
+def can_see_instance(session: Session | Connection, actor: Actor, instance: ProcessInstance | InstanceRef) -> bool:
     """May the actor see the instance: the rule is engine.core.access's."""
     return access.can_view_instance(session, actor, instance)
+
