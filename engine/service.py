@@ -8,6 +8,7 @@ engine.core.errors exceptions with messages fit for users; lists and pages come 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,6 +23,7 @@ from engine.core.models import Organisation, ProcessDefinition, ProcessInstance,
 from engine.core.org import Actor
 from engine.planning import plans, registry, schedule
 from engine.runtime import deploy, forms, instances, manual_start, tasks, worker, worklist
+from engine.runtime.definitions import of as definitions_of
 
 PROCESSES_DIR = config.PROCESSES_DIR  # shipped with the package (installed, or the source tree's processes/)
 
@@ -116,15 +118,27 @@ def validate_file(path: Path) -> list[str]:
     return []
 
 
-def definitions(db: Database) -> list[ProcessDefinition]:
+@dataclass(frozen=True)
+class DefinitionRow:
+    """A deployed process version as the start page and operators see it, with what deploy learnt (`meta`)."""
+
+    id: int
+    process_key: str
+    version: int
+    name: str
+    sha256: str
+    meta: dict[str, Any]
+
+
+def definitions(db: Database) -> list[DefinitionRow]:
     """The latest version of every deployed process, by process key."""
     with db.read() as s:
-        rows = list(s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
-                                                                 ProcessDefinition.version.desc())))
-    latest: dict[str, ProcessDefinition] = {}
-    for row in rows:
-        latest.setdefault(row.process_key, row)
-    return list(latest.values())
+        latest: dict[str, ProcessDefinition] = {}
+        for row in s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
+                                                                ProcessDefinition.version.desc())):
+            latest.setdefault(row.process_key, row)
+        return [DefinitionRow(d.id, d.process_key, d.version, d.name, d.sha256, definitions_of(s, d).meta)
+                for d in latest.values()]
 
 
 def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) -> ProcessInstance:

@@ -14,7 +14,6 @@ from engine import service
 from engine.core import clock
 from engine.core.errors import Conflict
 from engine.core.models import AuditEvent, WorkItem
-from engine.runtime import instances
 
 CONTRIBUTION = {"documents_reviewed": 4, "proposals": "Đề nghị sửa đổi Quyết định số 12/2020/QĐ-UBND"}
 REPORT = {"report_title": "Báo cáo kết quả rà soát năm 2026", "total_reviewed": 8,
@@ -111,11 +110,11 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "bpmndi": "http://w
 
 
 def deployed(db, path: Path, key: str) -> tuple:
-    """(definition, instances.meta) of process `key`, after the checks every deployed process passes: its file
+    """(definition, its meta) of process `key`, after the checks every deployed process passes: its file
     validates, each user task has the form `key/<task id>`, reminders 5 working days ahead, documentation."""
     assert service.validate_file(path) == []
     definition = next(d for d in service.definitions(db) if d.process_key == key)
-    meta = instances.meta(definition)
+    meta = definition.meta
     assert all(t["form"] == f"{key}/{k}" for k, t in meta["user_tasks"].items())
     assert meta["properties"]["reminder_working_days"] == "5" and meta["documentation"]
     return definition, meta
