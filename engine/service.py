@@ -311,7 +311,7 @@ def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, A
     return forms.parse_and_validate(schema, raw)
 
 
-def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
+def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[worklist.WorklistRow]:
     """The actor's open work items (with their instances, without state documents), by deadline."""
     with db.read() as s:
         return worklist.my_work_items(s, actor, include_closed)  # instances loaded by the same query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -163,14 +164,59 @@ def _open_items_of(actor: Actor, states: tuple[str, ...]):
     return or_(*terms) if terms else WorkItem.id < 0
 
 
-def my_work_items(session: Session, actor: Actor, include_closed: bool = False) -> list[WorkItem]:
-    """Open work items of the actor's roles and units (and closed ones if asked), each with its instance
-    (without the instance's state document, which a list never needs)."""
+@dataclass(frozen=True)
+class InstanceSummary:
+    """The instance a worklist row belongs to, as the row shows it."""
+
+    id: int
+    title: str
+    period: str
+    process_key: str
+    lead_unit_code: str
+    status: str
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """A work item as Việc của tôi shows it (the read model; no ORM object)."""
+
+    id: int
+    task_id: str
+    name: str
+    bpmn_id: str
+    form_key: str
+    role: str
+    unit_code: str
+    state: str
+    due_at: datetime | None
+    closed_at: datetime | None
+    completed_by: str | None
+    instance_id: int
+    instance: InstanceSummary
+    deadline_state: str
+
+
+_ROW_COLUMNS = (WorkItem.id, WorkItem.task_id, WorkItem.name, WorkItem.bpmn_id, WorkItem.form_key, WorkItem.role,
+                WorkItem.unit_code,
+                WorkItem.state, WorkItem.due_at, WorkItem.closed_at, WorkItem.completed_by, WorkItem.instance_id,
+                ProcessInstance.title, ProcessInstance.period, ProcessInstance.process_key,
+                ProcessInstance.lead_unit_code, ProcessInstance.status, ProcessInstance.due_at)
+
+
+def my_work_items(session: Session, actor: Actor, include_closed: bool = False) -> list[WorklistRow]:
+    """Open work items of the actor's roles and units (and closed ones if asked), by deadline, each with what
+    the list shows of its instance (one query, index lookups per grant)."""
     states = ("READY", "COMPLETED", "CANCELLED") if include_closed else ("READY",)
-    query = (select(WorkItem).join(WorkItem.instance)
-             .options(contains_eager(WorkItem.instance).defer(ProcessInstance.state))
-             .where(_open_items_of(actor, states)))
-    return list(session.scalars(query.order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id)))
+    query = (select(*_ROW_COLUMNS).join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
+             .where(_open_items_of(actor, states)).order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id))
+    rows = []
+    for r in session.execute(query):
+        item, instance = r[:12], r[12:]  # the work item's columns, then its instance's
+        state, due_at, closed_at = item[7], item[8], item[9]
+        rows.append(WorklistRow(*item, InstanceSummary(item[11], *instance),
+                                "" if state == "CANCELLED" else deadline_state(state == "READY", due_at, closed_at)))
+    return rows
 
 
 def instance_items(session: Session, instance_id: int) -> list[WorkItem]:
