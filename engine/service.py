@@ -244,7 +244,7 @@ class Download(NamedTuple):
     content_type: str
 
 
-def instance_panel(db: Database, actor: Actor, instance: ProcessInstance) -> PanelView | None:
+def instance_panel(db: Database, actor: Actor, instance: instances.InstanceRow) -> PanelView | None:
     """The panel a plug-in shows on the page of `instance` (one the actor may see), if its process has one."""
     panel = hooks.panel(instance.process_key)
     if panel is None:
@@ -262,7 +262,7 @@ def task_panel(db: Database, actor: Actor, form: tasks.TaskForm) -> PanelView | 
         return PanelView(panel.name, panel.read(s, actor, form.instance_id), panel.shows)
 
 
-def instance_exports(instance: ProcessInstance) -> tuple[hooks.Export, ...]:
+def instance_exports(instance: instances.InstanceRow) -> tuple[hooks.Export, ...]:
     """The downloads an instance offers (its process's plug-in's exports), for the instance page."""
     return hooks.exports(instance.process_key)
 
@@ -338,14 +338,18 @@ def actor_for_user(db: Database, user_id: int) -> Actor | None:
 
 
 def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
-    """An instance with its work items and history, if the actor may see it."""
+    """An instance's page, if the actor may see it: read models of the instance, its version, its steps and its
+    history, with its data, the diagram's states and the unit names."""
     with db.read() as s:
         instance = instances.get(s, instance_id)
         if not worklist.can_see_instance(s, actor, instance):
             raise NotFound("Không tìm thấy hồ sơ quy trình")
         workflow = instances.load(instance)
+        definition = instance.definition
         return {
-            "instance": instance, "definition": instance.definition,
+            "instance": instances.InstanceRow.of(instance),
+            "definition": DefinitionRow(definition.id, definition.process_key, definition.version, definition.name,
+                                        definition.sha256, definitions_of(s, definition).meta),
             "items": worklist.instance_items(s, instance_id), "history": audit.history(s, instance_id),
             "data": dict(workflow.data if workflow.is_completed() else workflow.task_tree.data),
             "diagram_states": instances.diagram_states(workflow),

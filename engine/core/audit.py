@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -33,6 +35,21 @@ def record(session: Session, kind: str, actor: str, *, instance_id: int | None =
         "payload": json.dumps(payload or {}, ensure_ascii=False, default=str)})
 
 
-def history(session: Session, instance_id: int) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
-                                .order_by(AuditEvent.at, AuditEvent.id)))
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event of an instance's history, as its page shows it."""
+
+    at: datetime
+    kind: str
+    actor: str
+    summary: str
+    task_id: str | None
+    payload: str  # JSON, as recorded
+
+
+def history(session: Session, instance_id: int) -> list[HistoryRow]:
+    """The instance's events, oldest first (plain rows: the page only reads them)."""
+    return [HistoryRow(*r) for r in session.execute(
+        select(AuditEvent.at, AuditEvent.kind, AuditEvent.actor, AuditEvent.summary, AuditEvent.task_id,
+               AuditEvent.payload)
+        .where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.at, AuditEvent.id))]

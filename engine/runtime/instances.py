@@ -364,14 +364,17 @@ class InstanceRow:
     status: str  # running / completed / cancelled
     due_at: datetime | None
     started_at: datetime
+    started_by: str
     completed_at: datetime | None
+    next_timer_at: datetime | None
     deadline_state: str  # one of the four (worklist.deadline_state), "" when cancelled
 
     @classmethod
     def of(cls, instance: ProcessInstance) -> InstanceRow:
         return cls(instance.id, instance.org_id, instance.process_key, instance.duty_key, instance.title,
                    instance.lead_unit_code, instance.period, instance.status, instance.due_at, instance.started_at,
-                   instance.completed_at, worklist.instance_status(instance))
+                   instance.started_by, instance.completed_at, instance.next_timer_at,
+                   worklist.instance_status(instance))
 
 
 def visible_instances(session: Session, actor: Actor) -> list[InstanceRow]:

@@ -210,18 +210,25 @@ def my_work_items(session: Session, actor: Actor, include_closed: bool = False) 
     states = ("READY", "COMPLETED", "CANCELLED") if include_closed else ("READY",)
     query = (select(*_ROW_COLUMNS).join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
              .where(_open_items_of(actor, states)).order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id))
-    rows = []
-    for r in session.execute(query):
-        item, instance = r[:12], r[12:]  # the work item's columns, then its instance's
-        state, due_at, closed_at = item[7], item[8], item[9]
-        rows.append(WorklistRow(*item, InstanceSummary(item[11], *instance),
-                                "" if state == "CANCELLED" else deadline_state(state == "READY", due_at, closed_at)))
-    return rows
+    return _rows(session.execute(query))
 
 
-def instance_items(session: Session, instance_id: int) -> list[WorkItem]:
-    return list(session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id)
-                                .order_by(WorkItem.created_at, WorkItem.id)))
+def _rows(query) -> list[WorklistRow]:
+    return [_row(r) for r in query]
+
+
+def _row(r) -> WorklistRow:
+    item, instance = r[:12], r[12:]  # the work item's columns, then its instance's
+    state, due_at, closed_at = item[7], item[8], item[9]
+    return WorklistRow(*item, InstanceSummary(item[11], *instance),
+                       "" if state == "CANCELLED" else deadline_state(state == "READY", due_at, closed_at))
+
+
+def instance_items(session: Session, instance_id: int) -> list[WorklistRow]:
+    """Every work item of an instance, open or closed, oldest first (the instance page's steps)."""
+    query = (select(*_ROW_COLUMNS).join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
+             .where(WorkItem.instance_id == instance_id).order_by(WorkItem.created_at, WorkItem.id))
+    return _rows(session.execute(query))
 
 
 def item_for_task(session: Session, task_id: str) -> WorkItem | None:
