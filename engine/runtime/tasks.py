@@ -72,8 +72,8 @@ SYSTEM_LABELS = {
 
 
 def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]:
-    """What a task page shows: the work item, its form (of the instance's own version), earlier answers, and the
-    case data with labels."""
+    """What a task page shows: the work item (a read model), its form (of the instance's own version), earlier
+    answers, and the case data with labels."""
     found = worklist.item_with_digest(session, task_id)
     if found is None:
         raise NotFound("Không tìm thấy công việc")
@@ -93,7 +93,7 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
     data = dict(task.data) if task is not None else {}
     own = set(schema["properties"])
     return {
-        "item": item, "form": _form_of(item, version), "schema": schema, "labels": labels,
+        "item": worklist.row_of(item), "form": _form_of(item, version), "schema": schema, "labels": labels,
         "choice_labels": choice_labels,
         "can_act": item.state == "READY" and actor.holds(item.role, item.unit_code),
         "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",

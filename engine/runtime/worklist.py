@@ -224,6 +224,14 @@ def _row(r) -> WorklistRow:
                        "" if state == "CANCELLED" else deadline_state(state == "READY", due_at, closed_at))
 
 
+def row_of(item: WorkItem) -> WorklistRow:
+    """The read model of a work item loaded with its instance."""
+    i = item.instance
+    return _row((item.id, item.task_id, item.name, item.bpmn_id, item.form_key, item.role, item.unit_code, item.state,
+                 item.due_at, item.closed_at, item.completed_by, item.instance_id,
+                 i.title, i.period, i.process_key, i.lead_unit_code, i.status, i.due_at))
+
+
 def instance_items(session: Session, instance_id: int) -> list[WorklistRow]:
     """Every work item of an instance, open or closed, oldest first (the instance page's steps)."""
     query = (select(*_ROW_COLUMNS).join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
