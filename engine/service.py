@@ -193,15 +193,15 @@ def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
         if plan is None:
             return None
         reg = plans.registry_of(plan)
-        existing = {(i.duty_key, i.lead_unit_code, i.period): i for i in s.scalars(
+        existing = {(i.duty_key, i.lead_unit_code, i.period): instances.InstanceRow.of(i) for i in s.scalars(
             select(ProcessInstance).options(defer(ProcessInstance.state))
             .where(ProcessInstance.org_id == actor.org_id))}
         rows = [{"opening": o, "duty": reg.duty(o.duty_id), "instance": existing.get((o.duty_id, o.unit, o.period)),
                  "status": ""} for o in schedule.preview(reg, year)]
         for row in rows:
             if row["instance"] is not None:
-                row["status"] = worklist.instance_status(row["instance"])
-        return {"registry": reg, "plan": plan, "rows": rows, "year": year,
+                row["status"] = row["instance"].deadline_state
+        return {"registry": reg, "rows": rows, "year": year,
                 "events": [d for d in reg.duties if not d.schedule.scheduled],
                 "units": org.unit_names(s, actor.org_id)}
 
