@@ -106,9 +106,11 @@ def report_runs(results: dict[str, list[Run]]) -> tuple[float, float]:
     service_runs = results[ServiceLayer.label]
     calls = [c for r in service_runs for c in r.complete_calls]
     print(f"{'  of which complete_task':<36}{'':>18}   {ms(median(calls))}{ms(p95(calls))}")
-    (one_i, one_c), (two_i, two_c), (three_i, three_c) = medians.values()
+    (one_i, one_c), (two_i, two_c), (three_i, three_c), (cold_i, cold_c) = medians.values()
     print(f"\nratio 3/2 (medians): per completion {three_c / two_c:.2f}×, per instance {three_i / two_i:.2f}×;"
           f" 2/1 (durability): per completion {two_c / one_c:.2f}×")
+    print(f"ratio 3b/2 (each step restored, as when another web process served the one before): per completion "
+          f"{cold_c / two_c:.2f}×, per instance {cold_i / two_i:.2f}×")
     sql_complete = [n for r in service_runs for n in r.sql_complete]
     sql_view = [n for r in service_runs for n in r.sql_view]
     print(f"SQL statements per completion (runner 3): complete_task {spread(sql_complete)};"
@@ -143,7 +145,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="cchc-bench-") as folder:
             progress("building the demo database")
-            runners = [RawMemory(), RawSqlite(Path(folder)), ServiceLayer(Path(folder))]
+            runners = [RawMemory(), RawSqlite(Path(folder)), ServiceLayer(Path(folder)),
+                       ServiceLayer(Path(folder), restoring=True)]
             print(f"machine: {machine()}")
             print(f"process: {PROCESS_KEY}, start + {len(STEPS)} completions "
                   f"({', '.join(s.bpmn_id for s in STEPS)})\nrounds: warm-up {args.warm_up}, N {args.instances}, "
@@ -151,7 +154,7 @@ def main() -> None:
             try:
                 results = interleave(runners, args.warm_up, args.instances)
                 keys = check_end_states(results)
-                print(f"end state: all {3 * args.instances} instances completed, report issued, "
+                print(f"end state: all {len(runners) * args.instances} instances completed, report issued, "
                       f"same final data ({len(keys)} keys)\n")
                 ratio, sql = report_runs(results)
                 worklist = report_worklist(runners[2].db, sizes, args.calls) if sizes else []

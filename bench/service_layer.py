@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from engine import service
 from engine.core.db import Database
 from engine.core.models import WorkItem
+from engine.runtime import state_cache
 
 from .common import LEAD, ORG, PROCESS_KEY, STEPS, SUPPORTING, Run, form_strings, period
 
@@ -39,10 +40,18 @@ class StatementCounter:
 
 
 class ServiceLayer:
+    """The service layer as `cchc serve` runs it: one process, so a step finds the workflow the instance's last
+    step left (engine.runtime.state_cache). With `restoring`, every step restores the state document instead, as
+    when another web process served the previous step (several processes on PostgreSQL)."""
+
     label = "3 service layer (task view)"
 
-    def __init__(self, folder: Path):
-        self.db = Database(f"sqlite:///{folder / 'service.db'}")
+    def __init__(self, folder: Path, restoring: bool = False):
+        self.restoring = restoring
+        if restoring:
+            self.label = "3b same, restoring every step"
+        self.cache = state_cache.StateCache(size=0 if restoring else state_cache.DEFAULT_SIZE)
+        self.db = Database(f"sqlite:///{folder / ('service-restoring.db' if restoring else 'service.db')}")
         service.init_db(self.db)
         service.load_demo(self.db)
         logins = {step.login for step in STEPS}
@@ -58,6 +67,13 @@ class ServiceLayer:
                 WorkItem.state == "READY")).one()
 
     def run_instance(self, number: int) -> Run:
+        shared, state_cache.CACHE = state_cache.CACHE, self.cache  # each runner its own cache
+        try:
+            return self._run_instance(number)
+        finally:
+            state_cache.CACHE = shared
+
+    def _run_instance(self, number: int) -> Run:
         run = Run()
         started = perf_counter()
         lead = service.actor_for_user(self.db, self.user_ids[STEPS[0].login])

@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from engine import service
 from engine.core.errors import FormInvalid
-from engine.runtime import definitions, deploy, instances
+from engine.runtime import definitions, deploy, instances, state_cache
 from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, run_to_approval, start_review, vn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,6 +149,7 @@ def test_the_mirror_walks_the_task_tree_as_get_tasks_does(db, actor, fake_clock,
         return found
 
     monkeypatch.setattr(instances, "ready_or_waiting", compared)
+    monkeypatch.setattr(state_cache, "CACHE", state_cache.StateCache(size=0))  # every step walks its "before" too
     inst = start_review(db, actor)
     run_to_approval(db, actor, inst.id)
     gd, tt = actor("giamdoc"), actor("tt.chuyenvien")

@@ -21,7 +21,7 @@ from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
 from engine.planning import calendar, deadlines
-from engine.runtime import definitions, timers, worklist
+from engine.runtime import definitions, state_cache, timers, worklist
 from engine.runtime.deploy import latest_definition
 from engine.runtime.script_engine import ENGINE
 from engine.runtime.serializer import SERIALIZER_VERSION, restore, state_document
@@ -211,6 +211,18 @@ def load(instance: ProcessInstance | SimpleNamespace, version: definitions.Versi
     return restore(instance.state, version.spec, version.subprocess_specs)
 
 
+def load_for_step(instance: ProcessInstance | SimpleNamespace,
+                  version: definitions.Version) -> tuple[BpmnWorkflow, Mirror]:
+    """The workflow a step will change (the instance read under its lock) and its mirror: as the last step in
+    this process left it if its state document is still that one (engine.runtime.state_cache), else restored.
+    The step owns it: save() hands it back to the cache when the transaction commits."""
+    entry = state_cache.CACHE.take(instance.id, version.digest, instance.state)
+    if entry is not None:
+        return entry.workflow, entry.mirror
+    workflow = load(instance, version)
+    return workflow, Mirror.of(workflow)
+
+
 @dataclass(frozen=True)
 class Mirror:
     """What `work_item` and `timer` hold for an instance: its READY user tasks and its armed timers. Taken when
@@ -296,7 +308,8 @@ def save(session: Session, instance: ProcessInstance | SimpleNamespace, workflow
     is written in one UPDATE of the columns a step changes; its object is kept as written, and anything else
     the caller changed on it is flushed as usual."""
     now = clock.to_db(clock.now())
-    values = {"state": state_document(workflow), "serializer_version": SERIALIZER_VERSION, "updated_at": now,
+    document = state_document(workflow)
+    values = {"state": document, "serializer_version": SERIALIZER_VERSION, "updated_at": now,
               "status": instance.status, "completed_at": instance.completed_at}
     ended = workflow.is_completed() and instance.status == "running"
     if ended:
@@ -323,6 +336,9 @@ def save(session: Session, instance: ProcessInstance | SimpleNamespace, workflow
     timers.sync(session, instance, before.armed, after.armed)
     worklist.sync(session, instance, workflow, version.meta, before.ready, after.ready)
     session.flush()
+    if values["status"] == "running":
+        state_cache.CACHE.keep_after_commit(session, instance.id,
+                                            state_cache.Entry(version.digest, document, workflow, after))
 
 
 def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> ProcessInstance:
@@ -332,8 +348,7 @@ def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> Pro
     if instance.status != "running":
         raise Conflict("Quy trình không còn đang chạy")
     version = version_of(instance)
-    workflow = load(instance, version)
-    before = Mirror.of(workflow)
+    workflow, before = load_for_step(instance, version)
     workflow.cancel()
     instance.status = "cancelled"
     instance.completed_at = clock.to_db(clock.now())

@@ -143,7 +143,7 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
     version = definitions.load(session, instance.definition_id, locked.digest)
-    workflow = instances.load(instance, version)
+    workflow, before = instances.load_for_step(instance, version)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("Công việc này không còn ở trạng thái chờ xử lý")
@@ -154,7 +154,6 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     schema = version.form(item.form_key)
     forms.validate(schema, data)
     _check_cut_offs(schema, data, instance)
-    before = instances.Mirror.of(workflow)
     output = getattr(worklist.multi_instance_spec(task), "output_item", None)
     if output is not None:
         # A multi-instance child's answer goes into its output item, tagged with the unit that gave it.

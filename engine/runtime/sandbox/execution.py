@@ -43,9 +43,12 @@ def describe(exc: BaseException) -> ScriptFailed:
     return ScriptFailed(f"{_line_of(exc)}{type(exc).__name__}: {exc}")
 
 
-def check_data(value: Any, what: str = "the result") -> None:
-    """Raise ScriptFailed unless `value` is task data (JSON values, dates) of bounded size and without cycles."""
+def check_data(value: Any, what: str = "the result") -> bool:
+    """Raise ScriptFailed unless `value` is task data (JSON values, dates) of bounded size and without cycles.
+    True if it holds a tuple or a number as a dictionary key, which the stored state turns into a list and a
+    text key (as_stored() does the same at once)."""
     budget = MAX_DATA
+    reshaped = False
     stack: list[tuple[Any, bool]] = [(value, False)]
     path: set[int] = set()  # the containers we are inside of: meeting one again is a cycle
     while stack:
@@ -57,6 +60,7 @@ def check_data(value: Any, what: str = "the result") -> None:
         if isinstance(item, str):
             budget -= len(item)
         elif isinstance(item, (list, tuple, dict)):
+            reshaped = reshaped or isinstance(item, tuple)
             if id(item) in path:
                 raise ScriptFailed(f"{what} contains itself, which task data cannot")
             if isinstance(item, dict):
@@ -64,6 +68,7 @@ def check_data(value: Any, what: str = "the result") -> None:
                 if bad is not None:
                     raise ScriptFailed(f"{what} has a dictionary key of type '{type(bad).__name__}'; task data "
                                        "keys are text")
+                reshaped = reshaped or any(not isinstance(k, str) for k in item)
             path.add(id(item))
             stack.append((item, True))
             stack.extend((inner, False) for inner in (item.values() if isinstance(item, dict) else item))
@@ -71,6 +76,14 @@ def check_data(value: Any, what: str = "the result") -> None:
             raise ScriptFailed(f"{what} holds a '{type(item).__name__}' value, which is not task data")
         if budget < 0:
             raise ScriptFailed(f"{what} is larger than the task data limit ({MAX_DATA:,} characters)", limit=True)
+    return reshaped
+
+
+def as_stored(value: Any) -> Any:
+    """Task data as it reads back from the stored state: tuples become lists and number keys text. A script's
+    result is taken in this shape at once, so the next step sees the same data whether its workflow was kept in
+    memory (engine.runtime.state_cache) or restored, and whether the script ran here or in the worker."""
+    return loads(dumps(value))
 
 
 def run(compiled: Compiled, variables: dict[str, Any], in_process: bool = False) -> tuple[Any, dict[str, Any]]:
@@ -86,13 +99,15 @@ def run(compiled: Compiled, variables: dict[str, Any], in_process: bool = False)
     except Exception as exc:  # the code's own error, or a guard's refusal
         raise describe(exc) from None
     if compiled.mode == "eval":
-        check_data(value)
+        if check_data(value):
+            value = as_stored(value)
         return value, variables
     after = {k: v for k, v in namespace.items()
              if not (k in restricted and v is restricted[k]) and not callable(v)}
     for key, item in after.items():
         if not (key in variables and variables[key] is item):  # what the script left alone is task data already
-            check_data(item, f"variable '{key}'")
+            if check_data(item, f"variable '{key}'"):
+                after[key] = as_stored(item)
     return None, after
 
 
