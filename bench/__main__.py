@@ -105,7 +105,7 @@ def report_runs(results: dict[str, list[Run]]) -> tuple[float, float]:
         print(f"{label:<36}{ms(median(totals))}{ms(p95(totals))}   {ms(median(steps))}{ms(p95(steps))}")
     service_runs = results[ServiceLayer.label]
     calls = [c for r in service_runs for c in r.complete_calls]
-    print(f"{'  of which complete_task':<36}{'':>18}   {ms(median(calls))}{ms(p95(calls))}")
+    print(f"{'  of which submit_task':<36}{'':>18}   {ms(median(calls))}{ms(p95(calls))}")
     (one_i, one_c), (two_i, two_c), (three_i, three_c), (cold_i, cold_c) = medians.values()
     print(f"\nratio 3/2 (medians): per completion {three_c / two_c:.2f}×, per instance {three_i / two_i:.2f}×;"
           f" 2/1 (durability): per completion {two_c / one_c:.2f}×")
@@ -113,10 +113,10 @@ def report_runs(results: dict[str, list[Run]]) -> tuple[float, float]:
           f"{cold_c / two_c:.2f}×, per instance {cold_i / two_i:.2f}×")
     sql_complete = [n for r in service_runs for n in r.sql_complete]
     sql_view = [n for r in service_runs for n in r.sql_view]
-    print(f"SQL statements per completion (runner 3): complete_task {spread(sql_complete)};"
+    print(f"SQL statements per completion (runner 3): submit_task {spread(sql_complete)};"
           f" whole task view {spread(sql_view)}")
     by_step = [f"{s.bpmn_id} {max(r.sql_complete[i] for r in service_runs)}" for i, s in enumerate(STEPS)]
-    print(f"  complete_task by step (max): {', '.join(by_step)}")
+    print(f"  submit_task by step (max): {', '.join(by_step)}")
     return three_c / two_c, sum(sql_complete) / len(sql_complete)
 
 
@@ -168,7 +168,7 @@ def main() -> None:
 
 def print_targets(ratio: float, sql: float, worklist: list[tuple[int, float, float]]) -> None:
     rows = [("ratio 3/2, per completion (median)", f"{ratio:.2f}×", f"≤ {RATIO_TARGET}×", ratio <= RATIO_TARGET),
-            ("SQL statements per completion (complete_task)", f"{sql:.1f}", f"≤ {SQL_TARGET}", sql <= SQL_TARGET)]
+            ("SQL statements per completion (submit_task)", f"{sql:.1f}", f"≤ {SQL_TARGET}", sql <= SQL_TARGET)]
     if len(worklist) >= 2:
         (small, small_p50, _), (large, large_p50, large_p95) = worklist[0], worklist[-1]
         growth = large_p50 / small_p50

@@ -116,8 +116,8 @@ class Run:
 
     start: float = 0.0
     completions: list[float] = field(default_factory=list)
-    complete_calls: list[float] = field(default_factory=list)  # service only: complete_task alone
-    sql_complete: list[int] = field(default_factory=list)  # service only: statements of complete_task
+    complete_calls: list[float] = field(default_factory=list)  # service only: submit_task alone
+    sql_complete: list[int] = field(default_factory=list)  # service only: statements of submit_task
     sql_view: list[int] = field(default_factory=list)  # service only: statements of the whole web-view sequence
     completed: bool = False
     data: dict[str, Any] = field(default_factory=dict)

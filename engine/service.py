@@ -8,6 +8,7 @@ engine.core.errors exceptions with messages fit for users; lists and pages come 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -175,6 +176,15 @@ def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]
     """Complete a task with its form data (and the check a process plug-in registered for the step, if any)."""
     with db.session() as s:
         return tasks.complete(s, actor, task_id, data)
+
+
+def submit_task(db: Database, actor: Actor, task_id: str, submitted: Mapping[str, str],
+                widgets: tasks.WidgetReader | None = None) -> tasks.TaskForm:
+    """What the task page's submission does: read the submitted strings with the task's own form and complete
+    the task (and the plug-in's check for the step, if any), in one transaction; returns the form it read.
+    FormInvalid with every bad field; `widgets` reads a plug-in's widget fields into the data first."""
+    with db.session() as s:
+        return tasks.submit(s, actor, task_id, submitted, widgets)[0]
 
 
 def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None,

@@ -80,6 +80,11 @@ def _widgets_of(schema: dict[str, Any], panel: dict[str, Any] | None) -> dict[st
     return {name: w for name, w in found.items() if w is not None and w.panel == panel["name"]}
 
 
+def has_widgets(schema: dict[str, Any]) -> bool:
+    """Whether a form has a field a plug-in widget draws (without reading any panel)."""
+    return any(spec.get("x-widget") in _widgets for spec in schema["properties"].values())
+
+
 def read_widgets(schema: dict[str, Any], form: Mapping[str, str], data: dict[str, Any], errors: dict[str, str],
                  panel: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, str]]:
     """Put the plug-in widgets' fields of a submitted form into `data`. The generic parse knows nothing of them, so

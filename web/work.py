@@ -22,29 +22,30 @@ def worklist():
     return render_template("worklist.html", items=items, units=service.unit_names(db(), actor().org_id))
 
 
+def _read_widgets(form, data, errors):
+    """A plug-in's widget fields of the submitted form, on the steps whose form has its panel."""
+    if not panels.has_widgets(form.schema):
+        return data, errors
+    return panels.read_widgets(form.schema, request.form, data, errors, panels.task_panel(actor(), form))
+
+
 @bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: str):
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     if request.method == "POST":
-        # The submit path reads only the form it needs; the whole page is built only to show it again.
-        form = service.task_form(db(), actor(), task_id)
-        panel = panels.task_panel(actor(), form)  # a process plug-in's panel, on the steps whose form asks for it
         values = request.form.to_dict()
-        data, errors = service.parse_form(form.schema, request.form)
-        data, errors = panels.read_widgets(form.schema, request.form, data, errors, panel)
-        if not errors:
-            try:
-                service.complete_task(db(), actor(), task_id, data)
-            except FormInvalid as exc:
-                errors = exc.errors
-            except Conflict as exc:
-                flash(str(exc), "error")
-                return redirect(url_for("work.task", task_id=task_id)), 303
-            else:
-                flash(f"Đã hoàn thành: {form.name}", "success")
-                return redirect(url_for("work.worklist")), 303
+        try:
+            form = service.submit_task(db(), actor(), task_id, request.form, widgets=_read_widgets)
+        except FormInvalid as exc:
+            errors = exc.errors
+        except Conflict as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("work.task", task_id=task_id)), 303
+        else:
+            flash(f"Đã hoàn thành: {form.name}", "success")
+            return redirect(url_for("work.worklist")), 303
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
     ctx = service.task_context(db(), actor(), task_id)
     panel = panels.task_panel(actor(), ctx["form"])

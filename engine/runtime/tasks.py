@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -127,13 +128,45 @@ def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> N
         raise FormInvalid(errors)
 
 
-def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
-    """Complete a READY task with validated form data, under the instance lock; one of two racing calls wins.
+# A plug-in's web part reading its own widgets' fields of a submitted form: (form, data, errors) -> (data, errors).
+WidgetReader = Callable[[TaskForm, dict[str, Any], dict[str, str]], tuple[dict[str, Any], dict[str, str]]]
 
-    The hot path of the engine, in a handful of statements: the lock that also reads the instance, the work item
-    and its version's digest, then the writes of what changed (Core statements; ORM objects are made only for a
-    plug-in's check and for the caller). The version's spec and forms come from the
-    per-process cache; a process plug-in's completion check (engine.core.hooks) runs on the loaded workflow."""
+
+def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+    """Complete a READY task with form data (typed, as parse_form gives it); validated here, under the instance
+    lock: one of two racing calls wins."""
+    step = _open_step(session, actor, task_id)
+    return _finish(session, actor, step, data, validated=False)
+
+
+def submit(session: Session, actor: Actor, task_id: str, submitted: Mapping[str, str],
+           widgets: WidgetReader | None = None) -> tuple[TaskForm, WorkItem]:
+    """Read a submitted form (its strings) with the task's own form, of its instance's version, and complete the
+    task, all under the instance lock (the form is read once, by the transaction that completes it). FormInvalid
+    with every bad field at once; `widgets` puts a plug-in's widget fields into the data first."""
+    step = _open_step(session, actor, task_id)
+    instance, item = step.instance, step.item
+    form = TaskForm(task_id, item.name, item.bpmn_id, instance.id, instance.process_key,
+                    step.version.form(item.form_key))
+    parsed, errors = forms.parse_and_validate(form.schema, submitted)
+    data = parsed
+    if widgets is not None:
+        data, errors = widgets(form, data, errors)  # (the same data object when the form has none)
+    if errors:
+        raise FormInvalid(errors)
+    # Validated above against the same schema, unless a widget or a plug-in's check changed the data since.
+    return form, _finish(session, actor, step, data, validated=data is parsed)
+
+
+class _Step(NamedTuple):
+    instance: Any  # the columns lock_task() read
+    item: Any
+    version: definitions.Version
+
+
+def _open_step(session: Session, actor: Actor, task_id: str) -> _Step:
+    """Lock the task's instance (reading it, the item and the version's digest in one statement) and check that
+    the actor may complete it and that it is still open."""
     locked = instances.lock_task(session, task_id)  # columns; ORM objects only for a plug-in and the caller
     if locked is None:
         raise NotFound("Không tìm thấy công việc")
@@ -142,7 +175,19 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
-    version = definitions.load(session, instance.definition_id, locked.digest)
+    return _Step(instance, item, definitions.load(session, instance.definition_id, locked.digest))
+
+
+def _finish(session: Session, actor: Actor, step: _Step, data: dict[str, Any], validated: bool) -> WorkItem:
+    """The completion itself, on a step _open_step() opened.
+
+    The hot path of the engine, in a handful of statements: the lock that also read the instance, the work item
+    and its version's digest, then the writes of what changed (Core statements; ORM objects are made only for a
+    plug-in's check and for the caller). The version's spec and forms come from the per-process cache, the
+    workflow from the state cache when this process wrote the row's state; a process plug-in's completion check
+    (engine.core.hooks) runs on the loaded workflow."""
+    instance, item, version = step
+    task_id = item.task_id
     workflow, before = instances.load_for_step(instance, version)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
@@ -152,7 +197,8 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
         instance = instances.as_object(session, instance)
         data = check(session, instance, workflow, data)
     schema = version.form(item.form_key)
-    forms.validate(schema, data)
+    if check is not None or not validated:
+        forms.validate(schema, data)
     _check_cut_offs(schema, data, instance)
     output = getattr(worklist.multi_instance_spec(task), "output_item", None)
     if output is not None:
