@@ -20,7 +20,7 @@ from sqlalchemy.orm import defer
 from engine.core import audit, clock, config, hooks, org
 from engine.core.db import Database
 from engine.core.errors import EngineError, NotFound, ValidationFailed
-from engine.core.models import Organisation, ProcessDefinition, ProcessInstance, User, WorkItem
+from engine.core.models import Organisation, ProcessDefinition, ProcessInstance, User
 from engine.core.org import Actor
 from engine.planning import plans, registry, schedule
 from engine.runtime import deploy, forms, instances, manual_start, tasks, worker, worklist
@@ -96,10 +96,11 @@ def demo_logins(db: Database, org_code: str) -> list[tuple[str, str]]:
         return [(u.login, f"{u.title} — {u.unit.code}") for u in users]
 
 
-def deploy_file(db: Database, path: Path, actor: str = "system") -> tuple[ProcessDefinition, bool]:
-    """Validate and deploy one BPMN file: (definition, created); an unchanged file keeps its version."""
+def deploy_file(db: Database, path: Path, actor: str = "system") -> tuple[DefinitionRow, bool]:
+    """Validate and deploy one BPMN file: (its version, created); an unchanged file keeps its version."""
     with db.session() as s:
-        return deploy.deploy(s, path.read_bytes(), path.name, actor)
+        definition, created = deploy.deploy(s, path.read_bytes(), path.name, actor)
+        return _definition_row(s, definition), created
 
 
 def deploy_all(db: Database, directory: Path = PROCESSES_DIR, actor: str = "system"):
@@ -138,23 +139,28 @@ def definitions(db: Database) -> list[DefinitionRow]:
         for row in s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_key,
                                                                 ProcessDefinition.version.desc())):
             latest.setdefault(row.process_key, row)
-        return [DefinitionRow(d.id, d.process_key, d.version, d.name, d.sha256, definitions_of(s, d).meta)
-                for d in latest.values()]
+        return [_definition_row(s, d) for d in latest.values()]
 
 
-def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) -> ProcessInstance:
+def _definition_row(session, definition: ProcessDefinition) -> DefinitionRow:
+    return DefinitionRow(definition.id, definition.process_key, definition.version, definition.name,
+                         definition.sha256, definitions_of(session, definition).meta)
+
+
+def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) -> instances.InstanceRow:
     """Start the latest version of a process for a unit and period (instances.start_instance)."""
     with db.session() as s:
-        return instances.start_instance(s, actor, process_key, **kwargs)
+        return instances.InstanceRow.of(instances.start_instance(s, actor, process_key, **kwargs))
 
 
 def start_process(db: Database, actor: Actor, process_key: str, *, lead_unit: str, period: str,
                   supporting_units: list[str] | None = None, due_text: str | None = None,
-                  data: dict[str, Any] | None = None) -> ProcessInstance:
+                  data: dict[str, Any] | None = None) -> instances.InstanceRow:
     """Start a process by hand for a unit and a year (the start page and `cchc start`): the period must be a
     year, the deadline dd/mm/yyyy or empty, supporting units working units of the organisation."""
     with db.session() as s:
-        return manual_start.start(s, actor, process_key, lead_unit, period, supporting_units or [], due_text, data)
+        return instances.InstanceRow.of(
+            manual_start.start(s, actor, process_key, lead_unit, period, supporting_units or [], due_text, data))
 
 
 def organisation_actor(db: Database, org_code: str, login: str | None = None) -> Actor:
@@ -172,7 +178,7 @@ def organisation_actor(db: Database, org_code: str, login: str | None = None) ->
         return org.actor_for(s, user)
 
 
-def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> tasks.Completed:
     """Complete a task with its form data (and the check a process plug-in registered for the step, if any)."""
     with db.session() as s:
         return tasks.complete(s, actor, task_id, data)
@@ -188,11 +194,11 @@ def submit_task(db: Database, actor: Actor, task_id: str, submitted: Mapping[str
 
 
 def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None,
-               again: bool = False) -> ProcessInstance:
+               again: bool = False) -> instances.InstanceRow:
     """Start a duty of the actor's plan by hand: an on-event duty when its event happens (period = today's
     date, due after the registry's working days; `again` for a second event the same day), or a scheduled
     duty's period ahead of its window."""
-    return schedule.start_duty(db, actor, duty_id, lead_unit, period, again)
+    return instances.InstanceRow.of(schedule.start_duty(db, actor, duty_id, lead_unit, period, again))
 
 
 def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
@@ -293,10 +299,10 @@ def export_instance(db: Database, actor: Actor, instance_id: int, name: str) -> 
         return Download(export.build(s, actor, instance_id), export.filename(instance), export.content_type)
 
 
-def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> ProcessInstance:
+def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> instances.InstanceRow:
     """Cancel a running instance (administrators only; engine.core.access)."""
     with db.session() as s:
-        return instances.cancel(s, actor, instance_id, reason)
+        return instances.InstanceRow.of(instances.cancel(s, actor, instance_id, reason))
 
 
 def fire_due_timers(db: Database, now: datetime | None = None) -> int:
@@ -358,8 +364,7 @@ def instance_view(db: Database, actor: Actor, instance_id: int) -> dict[str, Any
         definition = instance.definition
         return {
             "instance": instances.InstanceRow.of(instance),
-            "definition": DefinitionRow(definition.id, definition.process_key, definition.version, definition.name,
-                                        definition.sha256, definitions_of(s, definition).meta),
+            "definition": _definition_row(s, definition),
             "items": worklist.instance_items(s, instance_id), "history": audit.history(s, instance_id),
             "data": dict(workflow.data if workflow.is_completed() else workflow.task_tree.data),
             "diagram_states": instances.diagram_states(workflow),

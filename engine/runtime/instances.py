@@ -162,7 +162,7 @@ def lock_task(session: Session, task_id: str) -> Locked | None:
     The lock is the transaction's first statement, as lock()'s: on PostgreSQL SELECT … FOR UPDATE takes the
     rows' locks (a second writer waits, then reads the first one's committed rows); on SQLite the transaction
     began with the database write lock (BEGIN IMMEDIATE). save() counts lock_version up, as lock() does. The
-    columns come as plain attributes (as_object() and worklist.as_item() make them ORM objects); objects of
+    columns come as plain attributes (as_object() makes the instance's an ORM object); objects of
     these rows the session already holds are refreshed, as lock() refreshes them."""
     row = session.connection().execute(_LOCK_TASK, {"task_id": task_id}).first()
     if row is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -128,11 +128,26 @@ def _check_cut_offs(schema: dict[str, Any], data: dict[str, Any], instance) -> N
         raise FormInvalid(errors)
 
 
+@dataclass(frozen=True)
+class Completed:
+    """A work item as its completion left it (the read model complete() and submit() return)."""
+
+    id: int
+    task_id: str
+    name: str
+    bpmn_id: str
+    instance_id: int
+    unit_code: str
+    state: str
+    completed_by: str | None
+    closed_at: datetime | None
+
+
 # A plug-in's web part reading its own widgets' fields of a submitted form: (form, data, errors) -> (data, errors).
 WidgetReader = Callable[[TaskForm, dict[str, Any], dict[str, str]], tuple[dict[str, Any], dict[str, str]]]
 
 
-def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> Completed:
     """Complete a READY task with form data (typed, as parse_form gives it); validated here, under the instance
     lock: one of two racing calls wins."""
     step = _open_step(session, actor, task_id)
@@ -140,7 +155,7 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
 
 
 def submit(session: Session, actor: Actor, task_id: str, submitted: Mapping[str, str],
-           widgets: WidgetReader | None = None) -> tuple[TaskForm, WorkItem]:
+           widgets: WidgetReader | None = None) -> tuple[TaskForm, Completed]:
     """Read a submitted form (its strings) with the task's own form, of its instance's version, and complete the
     task, all under the instance lock (the form is read once, by the transaction that completes it). FormInvalid
     with every bad field at once; `widgets` puts a plug-in's widget fields into the data first."""
@@ -178,7 +193,7 @@ def _open_step(session: Session, actor: Actor, task_id: str) -> _Step:
     return _Step(instance, item, definitions.load(session, instance.definition_id, locked.digest))
 
 
-def _finish(session: Session, actor: Actor, step: _Step, data: dict[str, Any], validated: bool) -> WorkItem:
+def _finish(session: Session, actor: Actor, step: _Step, data: dict[str, Any], validated: bool) -> Completed:
     """The completion itself, on a step _open_step() opened.
 
     The hot path of the engine, in a handful of statements: the lock that also read the instance, the work item
@@ -220,4 +235,5 @@ def _finish(session: Session, actor: Actor, step: _Step, data: dict[str, Any], v
                  payload={"bpmn_id": item.bpmn_id, "data": data})
     instances.save(session, instance, workflow, version, before.without(task_id), after,  # closed above
                    locked_by_select=True)
-    return worklist.as_item(session, item, closed)
+    return Completed(item.id, task_id, item.name, item.bpmn_id, item.instance_id, item.unit_code, closed["state"],
+                     closed["completed_by"], closed["closed_at"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -16,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, contains_eager
 
 from engine.core import access, clock, roles
-from engine.core.db import detached, held, keep_in_step
+from engine.core.db import keep_in_step
 from engine.core.errors import EngineError
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor
@@ -268,16 +267,6 @@ def item_with_digest(session: Session, task_id: str, light: bool = False) -> tup
     (`light`: without its state document)."""
     row = session.execute(_ITEMS["light" if light else "full"], {"task_id": task_id}).one_or_none()
     return (row[0], row[1]) if row is not None else None
-
-
-def as_item(session: Session, item: SimpleNamespace, changed: dict[str, Any]) -> WorkItem:
-    """The WorkItem of an item's columns (as instances.lock_task() read them) with the values since written
-    (`changed`): the session's object if it holds one (kept in step already), else one in no session, as a
-    closed session's."""
-    found = held(session, WorkItem, item.id)
-    if found is not None:
-        return found
-    return detached(WorkItem, {**vars(item), **changed})
 
 
 class InstanceRef(NamedTuple):

@@ -3,6 +3,8 @@ engine.service is for the core. The panel and the export also reach the core thr
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Any
 
 from engine.core.db import Database
@@ -12,6 +14,32 @@ from engine.plugins.index_self_assessment import evidence
 from engine.plugins.index_self_assessment.self_score import score_number  # noqa: F401 - '1,5' -> 1.5, for forms
 
 
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A piece of evidence as the web part shows and serves it (the read model; its content apart)."""
+
+    id: int
+    org_id: int
+    instance_id: int
+    criterion_code: str
+    unit_code: str
+    batch: int | None
+    kind: str  # file / link
+    title: str
+    filename: str | None
+    content_type: str | None
+    size: int | None
+    sha256: str | None
+    url: str | None
+    uploaded_by: str
+    uploaded_at: datetime
+    withdrawn: bool
+
+    @classmethod
+    def of(cls, row: Evidence) -> EvidenceRow:
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
 def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, Any]:
     """Coverage per criterion, the evidence, the current batch and the latest self-score (evidence.panel)."""
     with db.read() as s:
@@ -19,23 +47,24 @@ def evidence_panel(db: Database, actor: Actor, instance_id: int) -> dict[str, An
 
 
 def add_evidence_file(db: Database, actor: Actor, instance_id: int, criterion: str, filename: str, data: bytes,
-                      title: str = "") -> Evidence:
+                      title: str = "") -> EvidenceRow:
     with db.session() as s:
-        return evidence.add_file(s, actor, instance_id, criterion, filename, data, title)
+        return EvidenceRow.of(evidence.add_file(s, actor, instance_id, criterion, filename, data, title))
 
 
 def add_evidence_link(db: Database, actor: Actor, instance_id: int, criterion: str, url: str,
-                      title: str = "") -> Evidence:
+                      title: str = "") -> EvidenceRow:
     with db.session() as s:
-        return evidence.add_link(s, actor, instance_id, criterion, url, title)
+        return EvidenceRow.of(evidence.add_link(s, actor, instance_id, criterion, url, title))
 
 
-def withdraw_evidence(db: Database, actor: Actor, evidence_id: int, reason: str = "") -> Evidence:
+def withdraw_evidence(db: Database, actor: Actor, evidence_id: int, reason: str = "") -> EvidenceRow:
     with db.session() as s:
-        return evidence.withdraw(s, actor, evidence_id, reason)
+        return EvidenceRow.of(evidence.withdraw(s, actor, evidence_id, reason))
 
 
-def open_evidence(db: Database, actor: Actor, evidence_id: int) -> tuple[Evidence, bytes]:
+def open_evidence(db: Database, actor: Actor, evidence_id: int) -> tuple[EvidenceRow, bytes]:
     """(row, bytes) of an evidence file the actor may see."""
     with db.read() as s:
-        return evidence.open_file(s, actor, evidence_id)
+        row, content = evidence.open_file(s, actor, evidence_id)
+        return EvidenceRow.of(row), content

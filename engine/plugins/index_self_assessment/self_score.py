@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.core.errors import EngineError, FormInvalid
-from engine.core.models import WorkItem
 from engine.core.org import Actor
 from engine.plugins.index_self_assessment.criteria import SCORE_STEP, is_step
 from engine.plugins.index_self_assessment.evidence import SELF_SCORE_TASK, coverage_of, criteria_of
@@ -90,7 +89,7 @@ def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) 
     return result, round(sum(v["score"] for v in result.values()), 2)
 
 
-def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> WorkItem:
+def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> tasks.Completed:
     """Complete the `self_score` task (tasks.complete runs check_self_score on it)."""
     item = tasks.visible_item(session, actor, task_id)
     if item.bpmn_id != SELF_SCORE_TASK:
