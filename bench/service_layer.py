@@ -101,5 +101,11 @@ class ServiceLayer:
         run.completed, run.data = view["instance"].status == "completed", view["data"]
         return run
 
+    def snapshot(self, path: Path) -> Path:
+        """A copy of this runner's database as the runs left it (the worklist's starting point)."""
+        with self.db.read_rows() as connection:  # (no BEGIN: VACUUM runs outside a transaction)
+            connection.exec_driver_sql(f"VACUUM INTO '{path}'")
+        return path
+
     def close(self) -> None:
         self.db.engine.dispose()

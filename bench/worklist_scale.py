@@ -143,18 +143,19 @@ class WorklistScale:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._items)
         self._instances, self._items = [], []
 
-    def measure(self, calls: int, warm_up: int = 10) -> list[float]:
-        """Seconds per service.my_work_items call for the user, after `warm_up` untimed calls."""
+    def check(self, warm_up: int = 10) -> None:
+        """The user sees exactly their own open items; then `warm_up` untimed calls."""
         items = service.my_work_items(self.db, self.actor)
         assert len(items) == OWN_ITEMS, len(items)
         for _ in range(warm_up):
             service.my_work_items(self.db, self.actor)
-        times = []
-        for _ in range(calls):
-            started = perf_counter()
-            service.my_work_items(self.db, self.actor)
-            times.append(perf_counter() - started)
-        return times
+
+    def time_one(self) -> float:
+        """Seconds of one service.my_work_items call for the user."""
+        started = perf_counter()
+        service.my_work_items(self.db, self.actor)
+        return perf_counter() - started
 
     def close(self) -> None:
         self.conn.close()
+        self.db.engine.dispose()
