@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from engine.core import audit, clock, config, hooks, org
+from engine.core import access, audit, clock, config, hooks, org
 from engine.core.db import Database
 from engine.core.errors import EngineError, NotFound, ValidationFailed
 from engine.core.models import Organisation, ProcessDefinition, ProcessInstance, User
@@ -227,6 +227,28 @@ def organisation_name(db: Database, org_id: int) -> str:
     with db.read() as s:
         found = s.get(Organisation, org_id)
         return found.name if found else ""
+
+
+@dataclass(frozen=True)
+class StartChoices:
+    """What the start page offers the actor: the deployed processes, the lead units they may start for (the
+    policy's rule), the supporting units to choose from, the default year and the plan's duties."""
+
+    definitions: list[DefinitionRow]
+    lead_units: list[str]
+    units: dict[str, str]  # code -> name, every unit of the organisation
+    candidates: dict[str, str]  # code -> name, the working units (possible supporting units)
+    year: int
+    duties: list[dict[str, Any]]
+
+
+def start_choices(db: Database, actor: Actor) -> StartChoices:
+    """The start page's choices for the actor (engine.core.access decides the lead units)."""
+    with db.read() as s:
+        candidates = org.working_units(s, actor.org_id)
+        units = org.unit_names(s, actor.org_id)
+    return StartChoices(definitions(db), access.units_to_start_for(actor, candidates), units, candidates,
+                        clock.today_local().year, startable_duties(db, actor))
 
 
 def startable_duties(db: Database, actor: Actor) -> list[dict[str, Any]]:

@@ -121,3 +121,21 @@ def test_the_migration_fills_in_the_parties_of_existing_instances(tmp_path, db_u
     assert parts == {("TTRA", "lead"), ("KHTC", "supporting"), ("NVY", "supporting"), ("BGD", "approver")}
     assert focal == "VP"
     old.engine.dispose()
+
+
+def test_the_start_page_offers_the_lead_units_the_policy_lets_one_start_for(db, actor):
+    """The start page's choice of lead unit is the policy's rule (start_instance's), not one of the view's: a
+    chuyên viên gets the units they lead, the administrator every working unit, the Giám đốc none."""
+    staff, admin, director = (service.start_choices(db, actor(login))
+                              for login in ("tt.chuyenvien", "admin", "giamdoc"))
+    assert staff.lead_units == ["TTRA"]
+    assert admin.lead_units == list(admin.candidates) and "TTRA" in admin.lead_units and "BGD" not in admin.lead_units
+    assert director.lead_units == []
+    for unit in admin.lead_units:  # every unit offered is one the engine then accepts
+        access.check_start(actor("admin"), unit)
+    with pytest.raises(Forbidden):
+        access.check_start(actor("tt.chuyenvien"), "KHTC")
+    # The plan's duties follow the same rule: the Thanh tra's person sees the Thanh tra's duties only, the
+    # administrator every lead unit's.
+    assert staff.duties and {row["unit"] for row in staff.duties} == {"TTRA"}
+    assert len({row["unit"] for row in admin.duties}) > 1 and len(admin.duties) > len(staff.duties)

@@ -75,8 +75,6 @@ def register(app) -> None:
     app.add_template_filter(due_text)
     app.add_template_filter(lambda r: roles.ROLE_LABELS.get(r, r), "role_label")
     app.add_template_filter(lambda s: STATE_LABEL.get(s, s), "state_label")
-    app.add_template_global(worklist.status, "item_status")
-    app.add_template_global(worklist.instance_status, "instance_status")
     app.add_template_global(STATUS_CLASS, "STATUS_CLASS")
     app.add_template_global(forms.choices, "choices")
     app.add_template_filter(show_value)

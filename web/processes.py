@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import login_required
 
 from engine import service
-from engine.core import clock, roles
 from engine.core.errors import EngineError
 
 from . import panels
@@ -71,14 +70,11 @@ def cancel(instance_id: int):
 def start():
     """A lead unit starts a duty for a period (the scheduler will do this by itself later)."""
     me = actor()
-    lead_units = sorted(u for r, u in me.grants if r == roles.LEAD_UNIT)
-    units = service.unit_names(db(), me.org_id)
-    definitions = service.definitions(db())
-    year = clock.today_local().year
-    form = {"process_key": definitions[0].process_key if definitions else "", "period": str(year),
-            "lead_unit": lead_units[0] if lead_units else "", "due_date": ""}
-    candidates = service.working_units(db(), me.org_id)
-    chosen = list(candidates)
+    choices = service.start_choices(db(), me)
+    form = {"process_key": choices.definitions[0].process_key if choices.definitions else "",
+            "period": str(choices.year), "lead_unit": choices.lead_units[0] if choices.lead_units else "",
+            "due_date": ""}
+    chosen = list(choices.candidates)
     error = None
     if request.method == "POST":
         form.update(request.form.to_dict())
@@ -92,9 +88,9 @@ def start():
         else:
             flash(f"Đã khởi tạo: {inst.title}", "success")
             return redirect(url_for("processes.instance", instance_id=inst.id)), 303
-    return render_template("start.html", definitions=definitions, lead_units=lead_units, units=units,
-                           candidates=candidates, form=form, chosen=chosen, error=error,
-                           duties=service.startable_duties(db(), me)), (400 if error else 200)
+    return render_template("start.html", definitions=choices.definitions, lead_units=choices.lead_units,
+                           units=choices.units, candidates=choices.candidates, form=form, chosen=chosen, error=error,
+                           duties=choices.duties), (400 if error else 200)
 
 
 @bp.route("/start/duty", methods=["POST"])

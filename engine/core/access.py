@@ -17,6 +17,7 @@ filtered in SQL, and the focal unit with the organisation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -123,10 +124,19 @@ def check_step(session, actor: Actor, item, action: Action = Action.VIEW_TASK, i
     return item
 
 
-def check_start(actor: Actor, lead_unit: str) -> None:
+def may_start(actor: Actor, lead_unit: str) -> bool:
     """A process is started by its lead unit, an administrator, or the system (scheduler)."""
-    if not (actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.is_system):
+    return actor.holds(roles.LEAD_UNIT, lead_unit) or actor.has_role(roles.ADMIN) or actor.is_system
+
+
+def check_start(actor: Actor, lead_unit: str) -> None:
+    if not may_start(actor, lead_unit):
         raise Forbidden("Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì")
+
+
+def units_to_start_for(actor: Actor, working_units: Iterable[str]) -> list[str]:
+    """The working units the actor may start a process for (may_start's rule, for the start page's choice)."""
+    return [unit for unit in working_units if may_start(actor, unit)]
 
 
 def check_cancel(session: Session, actor: Actor, instance: ProcessInstance | None) -> ProcessInstance:

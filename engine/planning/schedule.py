@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.core import clock, hooks, roles
+from engine.core import access, clock, hooks
 from engine.core.db import Database
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import Plan, ProcessInstance
@@ -138,11 +138,10 @@ def preview(reg: registry.Registry, year: int) -> list[Opening]:
 
 def startable(reg: registry.Registry, actor: Actor, today: date) -> list[dict[str, Any]]:
     """See service.startable_duties."""
-    lead_units = {u for role, u in actor.grants if role == roles.LEAD_UNIT}
     rows = []
     for duty in reg.duties:
         for unit in duty.lead_units:
-            if unit not in lead_units:
+            if not access.may_start(actor, unit):  # the rule start_instance applies
                 continue
             periods = [o.period.label for y in (today.year, today.year + 1) for o in duty.schedule.occurrences(y)
                        if o.due_on >= today]
