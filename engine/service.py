@@ -431,3 +431,11 @@ def end_sessions(db: Database, user_id: int) -> None:
     """Log the user out everywhere: the login sessions issued so far are no longer accepted."""
     with db.session() as s:
         org.end_sessions(s, user_id)
+
+
+# --- Names, not codes (layout: people and units as the pages show them) ---------------------------------------
+
+def people_names(db: Database, org_id: int) -> dict[str, str]:
+    """Login -> full name of every user of an organisation, and "system" -> "Hệ thống" (histories, steps, "by")."""
+    with db.read() as s:
+        return org.people_names(s, org_id)

@@ -3,6 +3,7 @@ The web tests' own (login, CSRF token) are in tests/web_helpers.py."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -80,11 +81,12 @@ def items(db, inst_id, bpmn_id) -> list[WorkItem]:
 
 
 def fired(db, inst_id) -> list[str]:
-    """The audit summaries of the instance's timers that fired, oldest first."""
+    """The BPMN ids of the instance's timers that fired, oldest first (kept in the events' payload: the summary
+    people read is the timer's name)."""
     with db.session() as s:
-        return list(s.scalars(select(AuditEvent.summary).where(AuditEvent.instance_id == inst_id,
-                                                                AuditEvent.kind == "timer_fired")
-                              .order_by(AuditEvent.id)))
+        return [json.loads(p)["bpmn_id"] for p in s.scalars(
+            select(AuditEvent.payload).where(AuditEvent.instance_id == inst_id, AuditEvent.kind == "timer_fired")
+            .order_by(AuditEvent.id))]
 
 
 def assert_reminder_fires_at(db, fake_clock, inst_id, when: datetime) -> None:

@@ -20,7 +20,7 @@ from engine.core.config import ConfigError, Settings, parse_bool, parse_hops
 from engine.core.db import Database
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 
-from . import auth, evidence, filters, plans, processes, security, work
+from . import auth, evidence, filters, people, plans, processes, security, work
 
 csrf = CSRFProtect()
 
@@ -126,6 +126,7 @@ def create_app(config_map: Settings | Mapping[str, Any] | None = None) -> Flask:
     login.user_loader(lambda login_name: auth.load_user(db, login_name))
 
     filters.register(app)
+    people.register(app)
     security.register_converters(app)  # before the blueprints: their rules use <id:…> and <task:…>
     app.register_blueprint(auth.bp)
     app.register_blueprint(work.bp)

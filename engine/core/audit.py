@@ -48,8 +48,27 @@ class HistoryRow:
 
 
 def history(session: Session, instance_id: int) -> list[HistoryRow]:
-    """The instance's events, oldest first (plain rows: the page only reads them)."""
-    return [HistoryRow(*r) for r in session.execute(
-        select(AuditEvent.at, AuditEvent.kind, AuditEvent.actor, AuditEvent.summary, AuditEvent.task_id,
-               AuditEvent.payload)
-        .where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.at, AuditEvent.id))]
+    """The instance's events, oldest first (plain rows: the page only reads them), with summaries as people read
+    them (display_summary)."""
+    return [HistoryRow(at, kind, actor, display_summary(kind, summary, payload), task_id, payload)
+            for at, kind, actor, summary, task_id, payload in session.execute(
+                select(AuditEvent.at, AuditEvent.kind, AuditEvent.actor, AuditEvent.summary, AuditEvent.task_id,
+                       AuditEvent.payload)
+                .where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.at, AuditEvent.id))]
+
+
+def display_summary(kind: str, summary: str, payload: str) -> str:
+    """An event's summary without the BPMN id that older timer events recorded ("Nhắc hạn (wait_reminder)" reads
+    "Nhắc hạn"; a summary that was only the id reads ""): the trail is never rewritten, so old events are
+    cleaned up when shown."""
+    if kind != "timer_fired":
+        return summary
+    try:
+        bpmn_id = json.loads(payload or "{}").get("bpmn_id")
+    except (ValueError, AttributeError):
+        return summary
+    if not bpmn_id:
+        return summary
+    if summary == bpmn_id or summary == f"{bpmn_id} ({bpmn_id})":
+        return ""
+    return summary.removesuffix(f" ({bpmn_id})")

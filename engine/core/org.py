@@ -110,6 +110,31 @@ def unit_names(session: Session, org_id: int) -> dict[str, str]:
     return {u.code: u.name for u in session.scalars(select(Unit).where(Unit.org_id == org_id))}
 
 
+def unit_name(session: Session, org_id: int, code: str) -> str:
+    """The name of a unit of the organisation (its code if there is no such unit)."""
+    return session.scalar(select(Unit.name).where(Unit.org_id == org_id, Unit.code == code)) or code
+
+
+SYSTEM_LOGIN = "system"  # the actor of what the engine does by itself (timers, deployments, plan loads)
+SYSTEM_NAME = "Hệ thống"
+
+
+def people_names(session: Session, org_id: int) -> dict[str, str]:
+    """Login -> full name of every user of the organisation (inactive ones too: they still appear in histories),
+    and the engine's own actor."""
+    names = {login: name for login, name in session.execute(
+        select(User.login, User.full_name).where(User.org_id == org_id))}
+    names.setdefault(SYSTEM_LOGIN, SYSTEM_NAME)
+    return names
+
+
+def person_name(session: Session, org_id: int, login: str) -> str:
+    """The full name of a user of the organisation by login (the login itself if there is no such user)."""
+    if login == SYSTEM_LOGIN:
+        return SYSTEM_NAME
+    return session.scalar(select(User.full_name).where(User.org_id == org_id, User.login == login)) or login
+
+
 def working_units(session: Session, org_id: int) -> dict[str, str]:
     """Units that can lead or support a duty (the leadership unit approves instead), in display order."""
     rows = session.scalars(select(Unit).where(Unit.org_id == org_id, Unit.kind != "leadership")

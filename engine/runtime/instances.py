@@ -19,7 +19,7 @@ from engine.core import access, audit, clock
 from engine.core.db import as_loaded, keep_in_step, set_loaded
 from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
-from engine.core.org import Actor, unit_by_code
+from engine.core.org import Actor, unit_by_code, unit_name
 from engine.planning import calendar, deadlines
 from engine.runtime import definitions, state_cache, timers, worklist
 from engine.runtime.deploy import latest_definition
@@ -104,10 +104,12 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             session.flush()
     except IntegrityError:
         # Another request started the same duty, unit and period between our check and our insert.
-        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}") from None
+        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho {unit_name(session, org_id, lead_unit)}, "
+                       f"kỳ {period}") from None
     access.record_parties(session, instance, initial["supporting_units"], approver_unit)
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
-                 summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
+                 summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì: "
+                 f"{unit_name(session, org_id, lead_unit)}, kỳ {period}",
                  payload={"initial": initial})
     audit_timers(session, instance, fired)
     save(session, instance, workflow, version, Mirror.EMPTY, after)
@@ -130,9 +132,11 @@ def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> tuple[dict[str, tu
 
 
 def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
+    """One event per fired timer; its summary is the timer's name as the diagram shows it (the BPMN id, which
+    people never see, is in the payload; an unnamed timer has no summary)."""
     for task_id, (bpmn_id, name) in fired.items():
         audit.record(session, "timer_fired", "system", instance_id=instance.id, org_id=instance.org_id,
-                     task_id=task_id, summary=f"{name} ({bpmn_id})", payload={"bpmn_id": bpmn_id})
+                     task_id=task_id, summary=name if name != bpmn_id else "", payload={"bpmn_id": bpmn_id})
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:

@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from engine.core import access, audit, clock, hooks
+from engine.core import access, audit, clock, hooks, org
 from engine.core.errors import Conflict, EngineError, FormInvalid, NotFound
 from engine.core.models import WorkItem
 from engine.core.org import Actor
@@ -188,7 +188,7 @@ def _open_step(session: Session, actor: Actor, task_id: str) -> _Step:
     instance, item = locked.instance, locked.item
     access.check_step(session, actor, item, access.Action.COMPLETE_TASK, instance=instance)
     if item.state != "READY" or instance.status != "running":
-        by = f" bởi {item.completed_by}" if item.completed_by else ""
+        by = f" bởi {org.person_name(session, instance.org_id, item.completed_by)}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
     return _Step(instance, item, definitions.load(session, instance.definition_id, locked.digest))
 
