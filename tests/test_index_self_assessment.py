@@ -401,7 +401,7 @@ BIG = b"%PDF-1.7\n" + b"0" * (evidence.MAX_FILE_BYTES - 9)
      _zip({"[Content_Types].xml": "x", "word/document.xml": "x", "word/vbaProject.bin": "x"}), EngineError, "macro"),
     ("tt.chuyenvien", "2.1", "qua_lon.pdf", BIG + b"0", EngineError, "quá lớn"),
     ("tt.chuyenvien", "2.1", "rong.pdf", b"", EngineError, "rỗng"),
-    ("khtc.chuyenvien", "2.1", "cua_don_vi_khac.pdf", PDF, Forbidden, "tiêu chí 2.1 (TTRA)"),
+    ("khtc.chuyenvien", "2.1", "cua_don_vi_khac.pdf", PDF, Forbidden, "tiêu chí 2.1 (Thanh tra Sở)"),
     ("tccb.chuyenvien", "6.1", "cua_don_vi_khac.pdf", PDF, Forbidden, "Chỉ đơn vị phụ trách"),
     ("giamdoc", "2.1", "lanh_dao.pdf", PDF, Forbidden, "Chỉ đơn vị phụ trách"),
     ("nvy.chuyenvien", "2.1", "khong_tham_gia.pdf", PDF, NotFound, "Không tìm thấy"),

@@ -125,9 +125,10 @@ def test_each_allowed_type_is_uploaded_from_the_task_page(client, db, actor, fil
     (row,) = rows(db, inst.id)
     assert (row.filename, row.content_type, row.content, row.batch) == (filename, content_type, data, 1)
     listed = tr(html, "2.1", 'id="evidence-list"')
-    for text in ("Tài liệu kiểm chứng 2.1", filename, "Thanh tra Sở", "Đợt 1", "tt.chuyenvien", "01/12/2026 09:00",
-                 f"/evidence/{row.id}/download", f"/evidence/{row.id}/withdraw"):
+    for text in ("Tài liệu kiểm chứng 2.1", filename, "Thanh tra Sở", "Đợt 1", actor("tt.chuyenvien").full_name,
+                 "01/12/2026 09:00", f"/evidence/{row.id}/download", f"/evidence/{row.id}/withdraw"):
         assert text in listed, text
+    assert "<td>tt.chuyenvien</td>" not in listed  # the uploader by name, not by login
     coverage = tr(html, "2.1", 'id="coverage"')
     assert "missing" not in coverage and '<td class="count">1</td>' in coverage
 
@@ -141,7 +142,7 @@ BIG_BUT_ACCEPTED_BY_FLASK = b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024)  # 10 MB +
     ("tt.chuyenvien", "2.1", "bang_tinh.docx", XLSX, "không phải tệp DOCX hợp lệ"),
     ("tt.chuyenvien", "2.1", "qua_lon.pdf", BIG_BUT_ACCEPTED_BY_FLASK, "quá lớn (10.0 MB); tối đa 10 MB mỗi tệp"),
     ("tt.chuyenvien", "2.1", "rong.pdf", b"", "rỗng, không có nội dung"),
-    ("khtc.chuyenvien", "2.1", "cua_thanh_tra.pdf", PDF, "Chỉ đơn vị phụ trách tiêu chí 2.1 (TTRA)"),
+    ("khtc.chuyenvien", "2.1", "cua_thanh_tra.pdf", PDF, "Chỉ đơn vị phụ trách tiêu chí 2.1 (Thanh tra Sở)"),
 ], ids=param_id)
 def test_refused_uploads_are_flashed_and_nothing_is_stored(client, db, actor, login_name, code, filename, data,
                                                             message):

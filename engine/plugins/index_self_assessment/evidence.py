@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from engine.core import audit, clock, roles
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import Evidence, ProcessInstance
-from engine.core.org import Actor, unit_names
+from engine.core.org import Actor, unit_name, unit_names
 from engine.plugins.index_self_assessment import PROCESS_KEY
 from engine.runtime import instances, worklist
 from engine.runtime.safe_xml import UnsafeXml, parse_xml
@@ -177,8 +177,10 @@ def _open_for_adding(session: Session, actor: Actor, instance_id: int,
         raise NotFound(f"Không có tiêu chí '{code}' trong bộ tiêu chí của hồ sơ")
     unit = adding_unit(actor, instance, criterion)
     if unit is None:
-        raise Forbidden(f"Chỉ đơn vị phụ trách tiêu chí {code} ({criterion.get('owner_unit')}) hoặc đơn vị đầu mối "
-                        f"({instance.lead_unit_code}) được cung cấp tài liệu kiểm chứng cho tiêu chí này")
+        owner = unit_name(session, instance.org_id, criterion.get("owner_unit") or "")
+        raise Forbidden(f"Chỉ đơn vị phụ trách tiêu chí {code} ({owner}) hoặc đơn vị đầu mối "
+                        f"({unit_name(session, instance.org_id, instance.lead_unit_code)}) được cung cấp tài liệu "
+                        "kiểm chứng cho tiêu chí này")
     return instance, criterion, unit, current_batch(workflow)
 
 
