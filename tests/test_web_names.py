@@ -144,3 +144,13 @@ def test_logout_button_has_its_own_colours(client):
     css = client.get("/static/style.css").get_data(as_text=True)
     rule = css[css.index("button.logout {"):].split("}", 1)[0]
     assert "background:#fff" in rule and "color:var(--brand)" in rule
+
+
+def test_tables_become_cards_through_a_static_script(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<script defer src="/static/tables.js"></script>' in page  # a file of ours: script-src 'self' allows it
+    script = client.get("/static/tables.js")
+    assert script.status_code == 200 and script.mimetype in ("text/javascript", "application/javascript")
+    css = client.get("/static/style.css").get_data(as_text=True)
+    assert "table.list.cards td[data-label]::before" in css
+    assert css.rstrip().endswith("/* --- blocks added by other features below --- */")

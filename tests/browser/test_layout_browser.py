@@ -1,5 +1,5 @@
 """Every main page at a phone's width (390 px) and a laptop's (1366 px), as a chuyên viên, a Trưởng phòng and the
-Giám đốc: the page never scrolls sideways (wide tables scroll in their own box), the header does not cover the
+Giám đốc: the page never scrolls sideways (on a phone the tables' rows are cards), the header does not cover the
 content, the logout button is readable and touch-sized. Screenshots of each page at both widths go to the folder
 in CCHC_SCREENSHOTS, else test-artifacts/layout/ (gitignored); the test prints it."""
 
@@ -77,6 +77,10 @@ def check_layout(page, name: str, folder: Path, logged_in: bool = True) -> None:
                 assert box["height"] >= 44, f"{name}: the logout button is {box['height']} px high"
                 for link in page.get_by_role("navigation").get_by_role("link").all():
                     assert link.bounding_box()["height"] >= 44, f"{name}: nav link {link.inner_text()} too small"
+        if width < 700:  # tables are cards there (tables.js): not even a table scrolls sideways
+            wide = page.evaluate("""Array.from(document.querySelectorAll('table.list'))
+                .filter(t => !t.classList.contains('cards') || t.scrollWidth > t.clientWidth + 1).map(t => t.id)""")
+            assert wide == [], f"{name} at {width} px: tables not shown as cards: {wide}"
         page.screenshot(path=str(folder / f"{name}_{width}.png"), full_page=True)
 
 
