@@ -199,8 +199,10 @@ def test_legal_document_review_end_to_end(live_server, page):
     for step in (START_REVIEW, CONSOLIDATE, APPROVE):
         expect(history.filter(has_text=step)).to_have_count(1)
     expect(history.filter(has_text=CONTRIBUTE)).to_have_count(2)
-    expect(page.locator("#history")).to_contain_text("khtc.chuyenvien")
-    expect(page.locator("#history")).to_contain_text("nvy.chuyenvien")
+    # People by full name, never by login.
+    expect(page.locator("#history")).to_contain_text("Chuyên viên Phòng Kế hoạch - Tài chính — Hoàn thành")
+    expect(page.locator("#history")).to_contain_text("Chuyên viên Phòng Nghiệp vụ Y — Hoàn thành")
+    expect(page.locator("#history")).not_to_contain_text("khtc.chuyenvien")
     steps = page.locator("#steps tbody tr")
     expect(steps).to_have_count(5)
     expect(steps.filter(has_text="Đang chờ xử lý")).to_have_count(0)
