@@ -247,7 +247,7 @@ def work_page(session: Session, actor: Actor, list_name: str, args: Mapping[str,
     """One page of Việc của tôi (MINE), Việc của đơn vị (UNIT) or Việc đã làm (DONE), filtered by `args`
     (a query string: parse_filter). Forbidden for a unit the actor does not belong to (UNIT)."""
     f, errors = parse_filter(list_name, args)
-    f = replace(f, sort=f.sort or _SORTS[list_name][0])
+    sort = f.sort or _SORTS[list_name][0]  # (the default stays out of the links)
     reg = _plan(session, actor.org_id)
     now, soon = clock.to_db(clock.now()), _soon_limit(clock.today_local())
     where = [_item_base(session, actor, list_name, f.unit), *_duty_filters(reg, f)]
@@ -269,7 +269,7 @@ def work_page(session: Session, actor: Actor, list_name: str, args: Mapping[str,
     query = (select(*worklist.ROW_COLUMNS, WorkItem.created_at, ProcessInstance.duty_key, User.full_name)
              .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
              .outerjoin(User, User.id == WorkItem.assignee_id)
-             .where(*where).order_by(*_ITEM_ORDER[f.sort]).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
+             .where(*where).order_by(*_ITEM_ORDER[sort]).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
     found = session.execute(query).all()
     returns = _returns(session, [(r[0], r[3], r[11], r[18]) for r in found])
     areas = {d.id: d.area for d in reg.duties} if reg else {}
@@ -349,7 +349,7 @@ _INSTANCE_ORDER = {
 def instance_page(session: Session, actor: Actor, args: Mapping[str, str]) -> ListPage:
     """One page of the instances the actor may see (access.visible_instances), filtered by `args`."""
     f, errors = parse_filter(INSTANCES, args)
-    f = replace(f, sort=f.sort or _SORTS[INSTANCES][0])
+    sort = f.sort or _SORTS[INSTANCES][0]
     reg = _plan(session, actor.org_id)
     now, soon = clock.to_db(clock.now()), _soon_limit(clock.today_local())
     where = [access.visible_instances(session, actor), *_duty_filters(reg, f)]
@@ -369,7 +369,7 @@ def instance_page(session: Session, actor: Actor, args: Mapping[str, str]) -> Li
     pages = max(1, -(-total // PAGE_SIZE))
     f = replace(f, page=min(f.page, pages))
     found = session.scalars(select(ProcessInstance).options(defer(ProcessInstance.state)).where(*where)
-                            .order_by(*_INSTANCE_ORDER[f.sort]).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
+                            .order_by(*_INSTANCE_ORDER[sort]).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
     areas = {d.id: d.area for d in reg.duties} if reg else {}
     rows = tuple(InstanceListRow(instances.InstanceRow.of(i), areas.get(i.duty_key, ""),
                                  i.status == "running" and i.due_at is not None and now < i.due_at <= soon)
