@@ -183,6 +183,19 @@ def unit_work_units(actor: Actor, requested: str | None = None) -> list[str]:
     return [requested]
 
 
+def done_by(actor: Actor):
+    """SQL condition: the work items of Việc đã làm, those the actor completed in their organisation (a login
+    names one person only within its Sở)."""
+    return (WorkItem.org_id == actor.org_id) & (WorkItem.completed_by == actor.login) & (
+        WorkItem.state == "COMPLETED")
+
+
+def unit_work(actor: Actor, requested: str | None = None):
+    """SQL condition: the open work items of Việc của đơn vị (unit_work_units' units, whoever's role)."""
+    return (WorkItem.org_id == actor.org_id) & (WorkItem.state == "READY") & (
+        WorkItem.unit_code.in_(unit_work_units(actor, requested)))
+
+
 def check_save_filter(actor: Actor) -> None:
     """A person (not the system actor) saves filters for themselves."""
     if actor.is_system:

@@ -223,16 +223,14 @@ def _deadline_filter(state: str, due, closed, now: datetime, soon: datetime):
     }[state]
 
 
-def _item_base(session: Session, actor: Actor, list_name: str, unit: str):
-    """The policy's rows of a work list: my open items (my roles and units), my units' open items, or the items
-    I completed."""
+def _item_base(actor: Actor, list_name: str, unit: str):
+    """The policy's rows of a work list: my open items (the roles and units I hold: worklist.open_items_of, the
+    rule of access.may_do_step in SQL), my units' open items, or the items I completed."""
     if list_name == MINE:
         return worklist.open_items_of(actor, ("READY",))
     if list_name == UNIT:
-        units = access.unit_work_units(actor, unit or None)
-        return and_(WorkItem.org_id == actor.org_id, WorkItem.state == "READY", WorkItem.unit_code.in_(units))
-    return and_(WorkItem.org_id == actor.org_id, WorkItem.completed_by == actor.login,
-                WorkItem.state == "COMPLETED")
+        return access.unit_work(actor, unit or None)
+    return access.done_by(actor)
 
 
 _ITEM_ORDER = {
@@ -250,7 +248,7 @@ def work_page(session: Session, actor: Actor, list_name: str, args: Mapping[str,
     sort = f.sort or _SORTS[list_name][0]  # (the default stays out of the links)
     reg = _plan(session, actor.org_id)
     now, soon = clock.to_db(clock.now()), _soon_limit(clock.today_local())
-    where = [_item_base(session, actor, list_name, f.unit), *_duty_filters(reg, f)]
+    where = [_item_base(actor, list_name, f.unit), *_duty_filters(reg, f)]
     if f.unit and list_name != UNIT:
         where.append(WorkItem.unit_code == f.unit)
     if f.state:
@@ -309,14 +307,13 @@ def _returns(session: Session, items: list[tuple[int, str, int, datetime]]) -> d
 
 def _unit_summary(session: Session, actor: Actor, unit: str, now: datetime, soon: datetime) -> list[UnitSummary]:
     """Per unit of the list: open items, how many overdue, due soon, not claimed by anyone (one GROUP BY)."""
-    units = access.unit_work_units(actor, unit or None)
     due = WorkItem.due_at
     rows = session.execute(
         select(WorkItem.unit_code, func.count(),
                func.sum(case((due <= now, 1), else_=0)),
                func.sum(case((and_(due > now, due <= soon), 1), else_=0)),
                func.sum(case((WorkItem.assignee_id.is_(None), 1), else_=0)))
-        .where(WorkItem.org_id == actor.org_id, WorkItem.state == "READY", WorkItem.unit_code.in_(units))
+        .where(access.unit_work(actor, unit or None))
         .group_by(WorkItem.unit_code).order_by(WorkItem.unit_code)).all()
     return [UnitSummary(r[0], r[1], int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows]
 
