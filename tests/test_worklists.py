@@ -271,3 +271,42 @@ def test_a_new_work_item_and_instance_carry_their_folded_text(db, actor):
         text = s.scalar(select(WorkItem.search_text).where(WorkItem.instance_id == inst.id))
     assert text == "khoi dong ra soat van ban qppl ke hoach chuyen doi so 00"  # "Khởi động rà soát văn bản QPPL"
     assert clock.today_local() == date(2026, 12, 1)
+
+
+@pytest.mark.postgres
+def test_the_lists_on_postgres(fake_clock):
+    """The same SQL on PostgreSQL: search without diacritics, a deadline state, the unit overview, Việc đã làm,
+    the instance list and a saved filter."""
+    import os
+
+    from engine.core.db import Database
+
+    url = os.environ.get("CCHC_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: CCHC_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server (run through `make test`)")
+    pg = Database(url)
+    pg.drop_all()
+    service.init_db(pg)
+    service.load_demo(pg)
+    try:
+        def actor(login, org="syt-hue"):
+            return service.actor_for_login(pg, login, org)
+
+        tt = actor("tt.chuyenvien")
+        before = page(pg, tt, "unit").total
+        started = seed(pg, actor, 22)
+        assert page(pg, tt, q="KE HOACH chuyển").total == 8
+        assert page(pg, tt, state="due_soon").total == 8 and page(pg, tt, q="50%").total == 0
+        assert len(page(pg, tt).rows) == 20 and page(pg, tt, page=2).page == 2
+        (summary,) = page(pg, actor("tt.truongphong"), "unit").summary
+        assert (summary.open, summary.due_soon, summary.unassigned) == (before + 22, 8, before + 22)
+        complete(pg, tt, "start_review", started[1].id, {"scope": "QPPL", "contribute_due": "2026-12-10"})
+        assert ids(page(pg, tt, "done", area="chi_dao_dieu_hanh")) == [started[1].id]
+        reviews = service.instance_list_page(pg, actor("giamdoc"), {"q": "bao cao ra soat van ban", "sort": "name"})
+        assert reviews.total == 14
+        saved = service.save_filter(pg, tt, "mine", "Sắp đến hạn", {"state": "due_soon"})
+        assert service.delete_filter(pg, tt, saved.id).query == {"state": "due_soon"}
+    finally:
+        pg.engine.dispose()
