@@ -51,4 +51,4 @@ clean:
 # Timings of the completion path and the worklist (bench/; not part of the test suite).
 .PHONY: bench
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -28,6 +28,9 @@ ITEMS_PER_ORG = 500
 ITEMS_PER_INSTANCE = 4
 OWN_ITEMS = 20
 LOGIN = "tt.chuyenvien"
+DEMO_PASSWORD = "demo@2026"  # engine.planning.plans.DEMO_PASSWORD
+# Việc của tôi searched, filtered by period and deadline state and sorted by due date (the page the issue asks for).
+FILTERED_PAGE = "/?q=ra+soat&period=2026&state=on_time&sort=due"
 
 
 def _stamp(value: datetime) -> str:
@@ -120,14 +123,15 @@ class WorklistScale:
         self._instances.append((
             instance_id, org_id, self.definition_id, PROCESS_KEY, f"duty-{instance_id}", f"Rà soát — {instance_id}",
             lead, "2026", "running", state, SERIALIZER_VERSION, _stamp(due), _stamp(due - timedelta(days=7)),
-            self.now, "system", self.now, None, 0))
+            self.now, "system", self.now, None, 0, f"ra soat — {instance_id}"))
         rows = [("start_review", "lead_unit", lead, "COMPLETED"), ("contribute", "supporting_unit", first, "READY"),
                 ("contribute", "supporting_unit", second, "READY"), ("consolidate", "lead_unit", lead, "READY")]
         for bpmn_id, role, unit, status in rows[:keep]:
             self._items.append((
                 self._item_id, instance_id, org_id, f"00000000-0000-4000-8000-{self._item_id:012d}", bpmn_id,
                 bpmn_id, role, unit, None, f"{PROCESS_KEY}/{bpmn_id}", status, _stamp(due), self.now,
-                self.now if status == "COMPLETED" else None, "system" if status == "COMPLETED" else None))
+                self.now if status == "COMPLETED" else None, "system" if status == "COMPLETED" else None,
+                f"{bpmn_id} ra soat — {instance_id}"))
             self._item_id += 1
         return keep
 
@@ -135,12 +139,13 @@ class WorklistScale:
         self.conn.executemany(
             "INSERT INTO process_instance (id, org_id, definition_id, process_key, duty_key, title, lead_unit_code,"
             " period, status, state, serializer_version, due_at, next_timer_at, started_at, started_by, updated_at,"
-            " completed_at, lock_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completed_at, lock_version, search_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._instances)
         self.conn.executemany(
             "INSERT INTO work_item (id, instance_id, org_id, task_id, bpmn_id, name, role, unit_code, assignee_id,"
-            " form_key, state, due_at, created_at, closed_at, completed_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._items)
+            " form_key, state, due_at, created_at, closed_at, completed_by, search_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._items)
         self._instances, self._items = [], []
 
     def check(self, warm_up: int = 10) -> None:
@@ -155,6 +160,37 @@ class WorklistScale:
         started = perf_counter()
         service.my_work_items(self.db, self.actor)
         return perf_counter() - started
+
+    def page_client(self):
+        """A logged-in Flask test client of the web app on this database, for time_page."""
+        import re
+
+        from web.app import create_app
+
+        app = create_app({"DATABASE_URL": str(self.db.engine.url), "TESTING": True, "SECRET_KEY": "bench",
+                          "RATELIMIT_ENABLED": False})
+        client = app.test_client()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))[1]
+        response = client.post("/login", data={"csrf_token": csrf, "org": ORG, "login": LOGIN,
+                                               "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.status_code
+        self.client = client
+        self.check_page()
+
+    def check_page(self, warm_up: int = 10) -> None:
+        """The filtered page shows the user's own items, all on one page; then `warm_up` untimed calls."""
+        html = self.client.get(FILTERED_PAGE).get_data(as_text=True)
+        assert html.count('<a href="/tasks/') == OWN_ITEMS, html[-2000:]
+        for _ in range(warm_up):
+            self.client.get(FILTERED_PAGE)
+
+    def time_page(self) -> float:
+        """Seconds of one GET of the filtered Việc của tôi through the Flask view (query + template rendering)."""
+        started = perf_counter()
+        response = self.client.get(FILTERED_PAGE)
+        elapsed = perf_counter() - started
+        assert response.status_code == 200
+        return elapsed
 
     def close(self) -> None:
         self.conn.close()

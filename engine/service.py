@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,7 +23,17 @@ from engine.core.errors import EngineError, NotFound, ValidationFailed
 from engine.core.models import Organisation, ProcessDefinition, ProcessInstance, User
 from engine.core.org import Actor
 from engine.planning import plans, registry, schedule
-from engine.runtime import deploy, forms, instances, manual_start, tasks, worker, worklist
+from engine.runtime import (
+    deploy,
+    forms,
+    instances,
+    list_pages,
+    manual_start,
+    saved_filters,
+    tasks,
+    worker,
+    worklist,
+)
 from engine.runtime.definitions import of as definitions_of
 
 PROCESSES_DIR = config.PROCESSES_DIR  # shipped with the package (installed, or the source tree's processes/)
@@ -439,3 +449,34 @@ def people_names(db: Database, org_id: int) -> dict[str, str]:
     """Login -> full name of every user of an organisation, and "system" -> "Hệ thống" (histories, steps, "by")."""
     with db.read() as s:
         return org.people_names(s, org_id)
+
+
+# --- Worklists: filtered, sorted, paged lists and saved filters (engine.runtime.list_pages, saved_filters) ---------
+
+def work_list_page(db: Database, actor: Actor, list_name: str, args: Mapping[str, str]) -> list_pages.ListPage:
+    """One page of Việc của tôi ("mine"), Việc của đơn vị ("unit") or Việc đã làm ("done"), filtered by the query
+    string `args`, with the actor's saved filters of that list. Forbidden for a unit the actor is not of."""
+    with db.read() as s:
+        page = list_pages.work_page(s, actor, list_name, args)
+        return replace(page, saved=tuple(saved_filters.saved_filters(s, actor, list_name)))
+
+
+def instance_list_page(db: Database, actor: Actor, args: Mapping[str, str]) -> list_pages.ListPage:
+    """One page of the instances the actor may see, filtered by the query string `args`, with their saved
+    filters."""
+    with db.read() as s:
+        page = list_pages.instance_page(s, actor, args)
+        return replace(page, saved=tuple(saved_filters.saved_filters(s, actor, list_pages.INSTANCES)))
+
+
+def save_filter(db: Database, actor: Actor, list_name: str, name: str,
+                args: Mapping[str, str]) -> saved_filters.SavedFilterRow:
+    """Save the filter `args` of a list under a name (replacing one of that name)."""
+    with db.session() as s:
+        return saved_filters.save(s, actor, list_name, name, args)
+
+
+def delete_filter(db: Database, actor: Actor, filter_id: int) -> saved_filters.SavedFilterRow:
+    """Delete one of the actor's saved filters (NotFound for anyone else's)."""
+    with db.session() as s:
+        return saved_filters.remove(s, actor, filter_id)

@@ -36,7 +36,7 @@ from tests.test_index_self_assessment import start as start_self_assessment
 from tests.web_helpers import login_ok, token
 from web.app import create_app
 
-INSTANCE, EVIDENCE, TASK, EXPORT = "instance", "evidence", "task", "export"
+INSTANCE, EVIDENCE, TASK, EXPORT, FILTER = "instance", "evidence", "task", "export", "filter"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -54,6 +54,10 @@ ROUTES: dict[str, Route] = {
     "auth.login": Route(public=True, form={"org": DEMO_ORG, "login": "tt.chuyenvien", "password": "sai"}),
     "auth.logout": Route(),
     "work.worklist": Route(),
+    "work.unit_work": Route(),
+    "work.done": Route(),
+    "work.save_filter": Route(form={"list": "mine", "filter_name": "Lạ", "state": "overdue"}),
+    "work.delete_filter": Route(ids={"filter_id": FILTER}),
     "work.task": Route(ids={"task_id": TASK}, form={"batch_confirmed": "on", "batch_note": "Đợt 1: đã gửi"}),
     "processes.instances": Route(),
     "processes.instance": Route(ids={"instance_id": INSTANCE}),
@@ -132,7 +136,8 @@ class World:
                 "SELECT count(*) FROM audit_event",
                 "SELECT count(*), sum(withdrawn) FROM evidence",
                 "SELECT status, count(*) FROM process_instance GROUP BY status ORDER BY status",
-                "SELECT state, count(*) FROM work_item GROUP BY state ORDER BY state"))
+                "SELECT state, count(*) FROM work_item GROUP BY state ORDER BY state",
+                "SELECT count(*) FROM saved_filter"))
 
 
 # The people who attack: the owner unit of the objects (tt.chuyenvien of Huế: for CSRF and ids), two people of
@@ -156,6 +161,7 @@ def world(demo_template, tmp_path_factory):
     inst = start_self_assessment(db, actor)
     evidence = api.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
     task = open_item(db, actor("tt.chuyenvien"), "collect_evidence", inst.id)
+    saved = service.save_filter(db, actor("tt.chuyenvien"), "mine", "Sắp đến hạn", {"state": "due_soon"})
     app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
     other_org = next(code for code, _ in service.organisations(db) if code != DEMO_ORG)
     people = dict(PERSONAS) | {f"foreign {name}": (name, other_org) for name in FOREIGN}
@@ -167,7 +173,7 @@ def world(demo_template, tmp_path_factory):
     clients["anonymous"] = app.test_client()
     tokens["anonymous"] = token(clients["anonymous"].get("/login").get_data(as_text=True))
     yield World(app, db, {INSTANCE: str(inst.id), EVIDENCE: str(evidence.id), TASK: task.task_id,
-                               EXPORT: EXPORT_NAME}, clients, tokens)
+                               EXPORT: EXPORT_NAME, FILTER: str(saved.id)}, clients, tokens)
     db.engine.dispose()
     clock.install(previous)
 

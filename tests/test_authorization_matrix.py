@@ -49,9 +49,12 @@ FORMS = {
     "evidence.add_file": lambda: {"criterion": "2.1", "title": "Tệp", "file": (io.BytesIO(PDF), "tep.pdf")},
     "evidence.add_link": lambda: {"criterion": "2.1", "url": "https://so.example/x", "title": "Liên kết"},
     "evidence.withdraw": lambda: {"reason": "Rút thử"},
+    "work.save_filter": lambda: {"list": "mine", "filter_name": "Quá hạn", "state": "overdue"},
+    "work.delete_filter": dict,
 }
 IDS = {  # URL argument -> the kind of object it names
     "instance_id": INSTANCE, "evidence_id": EVIDENCE, "task_id": TASK, "name": "export", "filename": "static",
+    "filter_id": "filter",
 }
 
 ALL = dict.fromkeys(KINDS, "ok") | {"anonymous": "login"}
@@ -85,6 +88,12 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("evidence.add_file", "POST"): SEES | {"director": "refused", "admin": "refused"},
     ("evidence.add_link", "POST"): SEES | {"director": "refused", "admin": "refused"},
     ("evidence.withdraw", "POST"): SEES | {"director": "refused", "admin": "refused"},
+    # The lists: everyone's own (Việc của đơn vị shows the units one belongs to); saving a filter is one's own.
+    ("work.unit_work", "GET"): ALL,
+    ("work.done", "GET"): ALL,
+    ("work.save_filter", "POST"): ALL,
+    # A saved filter of Thanh tra's chuyên viên: theirs alone; for anyone else it does not exist.
+    ("work.delete_filter", "POST"): {k: "404" for k in PEOPLE} | {"anonymous": "login", "supporting": "ok"},
 }
 
 
@@ -122,8 +131,9 @@ class World:
         inst = start_self_assessment(self.db, actor)
         row = api.add_evidence_file(self.db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
         step = open_item(self.db, actor("tt.chuyenvien"), "collect_evidence", inst.id)
+        saved = service.save_filter(self.db, actor("tt.chuyenvien"), "mine", "Sắp đến hạn", {"state": "due_soon"})
         return {INSTANCE: str(inst.id), EVIDENCE: str(row.id), TASK: step.task_id, "export": EXPORT_NAME,
-                "static": "style.css"}
+                "static": "style.css", "filter": str(saved.id)}
 
     def fingerprint(self):
         with self.db.engine.connect() as c:
@@ -131,7 +141,7 @@ class World:
                 "SELECT count(*) FROM audit_event", "SELECT count(*), sum(withdrawn) FROM evidence",
                 "SELECT status, count(*) FROM process_instance GROUP BY status ORDER BY status",
                 "SELECT state, count(*) FROM work_item GROUP BY state ORDER BY state",
-                "SELECT sum(session_version) FROM app_user"))
+                "SELECT sum(session_version) FROM app_user", "SELECT count(*) FROM saved_filter"))
 
     def outcome(self, kind: str, rule, method: str, org: str) -> str:
         values = {arg: self.ids[org][IDS[arg]] for arg in rule.arguments}

@@ -30,6 +30,7 @@ def test_the_defaults():
     assert config.PROCESSES_DIR == ROOT / "processes"
     assert (s.secret_key, s.secure_cookies, s.proxy_hops) == (None, False, 0)
     assert s.ratelimit_storage_uri == "memory://"
+    assert s.due_soon_working_days == 3
     assert (s.login_limits_per_login, s.login_limits_per_address) == ("5 per minute; 20 per 15 minutes",
                                                                       "30 per minute")
 
@@ -45,11 +46,12 @@ def test_every_variable(tmp_path):
         "CCHC_RATELIMIT_STORAGE_URI": "redis://cache:6379",
         "CCHC_LOGIN_LIMITS_PER_LOGIN": "3 per minute",
         "CCHC_LOGIN_LIMITS_PER_ADDRESS": "9 per minute",
+        "CCHC_DUE_SOON_WORKING_DAYS": "5",
     }
     assert Settings.from_env(env) == Settings(
         database_url="postgresql://cchc@db/cchc", instance_dir=tmp_path / "inst", forms_dir=tmp_path,
         secret_key="k", secure_cookies=True, proxy_hops=2, ratelimit_storage_uri="redis://cache:6379",
-        login_limits_per_login="3 per minute", login_limits_per_address="9 per minute")
+        login_limits_per_login="3 per minute", login_limits_per_address="9 per minute", due_soon_working_days=5)
     assert set(env) | {"DATABASE_URL"} == set(config.VARIABLES)
 
 
@@ -66,6 +68,7 @@ def test_the_database_url_the_older_name_and_the_instance_folder():
     ("CCHC_PROXY_HOPS", "-1", "CCHC_PROXY_HOPS: '-1' không phải số nguyên không âm"),
     ("CCHC_PROXY_HOPS", "１", "CCHC_PROXY_HOPS: '１' không phải số nguyên không âm"),
     ("CCHC_FORMS_DIR", "/khong/co", "CCHC_FORMS_DIR: không có thư mục /khong/co"),
+    ("CCHC_DUE_SOON_WORKING_DAYS", "ba", "CCHC_DUE_SOON_WORKING_DAYS: 'ba' không phải số nguyên không âm"),
 ])
 def test_a_malformed_value_is_refused_with_the_variable_named(name, value, message):
     with pytest.raises(ConfigError) as caught:

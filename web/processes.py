@@ -14,6 +14,7 @@ from engine.core.errors import EngineError
 from . import panels
 from .auth import actor
 from .context import db
+from .lists import render_list
 from .security import attachment
 
 bp = Blueprint("processes", __name__)
@@ -25,8 +26,7 @@ DIAGRAM_VIEWER = "vendor/bpmn-navigated-viewer.production.min.js"
 @bp.route("/instances")
 @login_required
 def instances():
-    rows = service.list_instances(db(), actor())
-    return render_template("instances.html", rows=rows, units=service.unit_names(db(), actor().org_id))
+    return render_list("instances", service.instance_list_page(db(), actor(), request.args.to_dict()))
 
 
 @bp.route("/instances/<id:instance_id>")

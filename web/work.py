@@ -1,4 +1,4 @@
-"""Việc của tôi (my work items) and the task page."""
+"""Việc của tôi (my work items), Việc của đơn vị, Việc đã làm, their saved filters, and the task page."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine import service
-from engine.core.errors import Conflict, FormInvalid
+from engine.core.errors import Conflict, EngineError, FormInvalid
 
 from . import panels
 from .auth import actor
 from .context import db
+from .lists import LIST_PAGES, render_list
 
 bp = Blueprint("work", __name__)
 
@@ -18,8 +19,50 @@ bp = Blueprint("work", __name__)
 @bp.route("/")
 @login_required
 def worklist():
-    items = service.my_work_items(db(), actor())
-    return render_template("worklist.html", items=items, units=service.unit_names(db(), actor().org_id))
+    return render_list("mine", service.work_list_page(db(), actor(), "mine", request.args.to_dict()))
+
+
+@bp.route("/unit-work")
+@login_required
+def unit_work():
+    """Việc của đơn vị: the open items of the actor's units, whoever holds them (Forbidden for another unit)."""
+    return render_list("unit", service.work_list_page(db(), actor(), "unit", request.args.to_dict()))
+
+
+@bp.route("/done")
+@login_required
+def done():
+    """Việc đã làm: the items the actor completed, newest first."""
+    return render_list("done", service.work_list_page(db(), actor(), "done", request.args.to_dict()))
+
+
+@bp.route("/filters", methods=["POST"])
+@login_required
+def save_filter():
+    """Save the filter of a list under a name, then show the list with it."""
+    form = request.form.to_dict()
+    list_name = form.pop("list", "")
+    if list_name not in LIST_PAGES:
+        flash("Danh sách không hợp lệ.", "error")
+        return redirect(url_for("work.worklist")), 303
+    endpoint = LIST_PAGES[list_name][0]
+    args = {k: v for k, v in form.items() if k not in ("csrf_token", "filter_name")}
+    try:
+        saved = service.save_filter(db(), actor(), list_name, form.get("filter_name", ""), args)
+    except EngineError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(endpoint, **args)), 303
+    flash(f"Đã lưu bộ lọc «{saved.name}».", "success")
+    return redirect(url_for(endpoint, **saved.query)), 303
+
+
+@bp.route("/filters/<id:filter_id>/delete", methods=["POST"])
+@login_required
+def delete_filter(filter_id: int):
+    """Delete one of one's saved filters (404 for anyone else's, or one deleted already)."""
+    removed = service.delete_filter(db(), actor(), filter_id)
+    flash(f"Đã xóa bộ lọc «{removed.name}».", "success")
+    return redirect(url_for(LIST_PAGES[removed.list_name][0])), 303
 
 
 def _read_widgets(form, data, errors):

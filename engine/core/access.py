@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from . import roles
 from .errors import Forbidden, NotFound
-from .models import InstanceUnit, Organisation, ProcessInstance, WorkItem
+from .models import InstanceUnit, Organisation, ProcessInstance, SavedFilter, WorkItem
 from .org import Actor
 
 
@@ -40,6 +40,9 @@ class Action(StrEnum):
     REASSIGN_TASK = "reassign_task"
     START = "start"
     CANCEL = "cancel"
+    VIEW_UNIT_WORK = "view_unit_work"  # Việc của đơn vị: the open items of a unit
+    SAVE_FILTER = "save_filter"
+    DELETE_FILTER = "delete_filter"
 
 
 LEAD, SUPPORTING, APPROVER = "lead", "supporting", "approver"
@@ -165,3 +168,42 @@ def record_parties(session: Session, instance: ProcessInstance, supporting: list
         rows.append((approver, APPROVER))
     session.add_all(InstanceUnit(instance_id=instance.id, unit_code=code, part=part)
                     for code, part in dict.fromkeys(rows))
+
+
+# --- worklists ---
+
+def unit_work_units(actor: Actor, requested: str | None = None) -> list[str]:
+    """The units whose open items Việc của đơn vị shows the actor: the units they belong to (their own unit and
+    those they hold a role for), or the one `requested` of them; Forbidden for a unit they do not belong to."""
+    units = sorted(actor.unit_codes - {""})
+    if requested is None:
+        return units
+    if requested not in units:
+        raise Forbidden("Bạn chỉ xem được công việc của đơn vị mình")
+    return [requested]
+
+
+def done_by(actor: Actor):
+    """SQL condition: the work items of Việc đã làm, those the actor completed in their organisation (a login
+    names one person only within its Sở)."""
+    return (WorkItem.org_id == actor.org_id) & (WorkItem.completed_by == actor.login) & (
+        WorkItem.state == "COMPLETED")
+
+
+def unit_work(actor: Actor, requested: str | None = None):
+    """SQL condition: the open work items of Việc của đơn vị (unit_work_units' units, whoever's role)."""
+    return (WorkItem.org_id == actor.org_id) & (WorkItem.state == "READY") & (
+        WorkItem.unit_code.in_(unit_work_units(actor, requested)))
+
+
+def check_save_filter(actor: Actor) -> None:
+    """A person (not the system actor) saves filters for themselves."""
+    if actor.is_system:
+        raise Forbidden("Chỉ người dùng lưu được bộ lọc")
+
+
+def check_saved_filter(actor: Actor, saved: SavedFilter | None) -> SavedFilter:
+    """The saved filter if it is the actor's; NotFound otherwise (another's filters do not exist for them)."""
+    if saved is None or saved.user_id != actor.user_id or saved.org_id != actor.org_id:
+        raise NotFound("Không tìm thấy bộ lọc (có thể đã bị xóa)")
+    return saved

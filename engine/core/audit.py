@@ -18,6 +18,7 @@ KIND_LABELS = {
     "timer_fired": "Đến mốc hẹn giờ", "instance_completed": "Kết thúc", "cancel": "Hủy", "error": "Lỗi",
     "plan_loaded": "Nạp kế hoạch", "evidence_add": "Thêm tài liệu kiểm chứng",
     "evidence_withdraw": "Rút tài liệu kiểm chứng",
+    "filter_saved": "Lưu bộ lọc", "filter_deleted": "Xóa bộ lọc",
 }
 
 

@@ -34,6 +34,7 @@ FORMS_DIR = shipped("forms")  # one JSON Schema per user task
 
 LIMITS_PER_LOGIN = "5 per minute; 20 per 15 minutes"
 LIMITS_PER_ADDRESS = "30 per minute"
+DUE_SOON_WORKING_DAYS = 3  # an open item due within this many working days is "Sắp đến hạn"
 
 # Every environment variable read, with the Settings field it sets (README's Configuration table lists them all;
 # a test checks that it does). DATABASE_URL is the older, unprefixed name existing deployments set.
@@ -48,6 +49,7 @@ VARIABLES = {
     "CCHC_RATELIMIT_STORAGE_URI": "ratelimit_storage_uri",
     "CCHC_LOGIN_LIMITS_PER_LOGIN": "login_limits_per_login",
     "CCHC_LOGIN_LIMITS_PER_ADDRESS": "login_limits_per_address",
+    "CCHC_DUE_SOON_WORKING_DAYS": "due_soon_working_days",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -71,6 +73,7 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"  # where the login throttle counts (redis://… to share it)
     login_limits_per_login: str = LIMITS_PER_LOGIN
     login_limits_per_address: str = LIMITS_PER_ADDRESS
+    due_soon_working_days: int = DUE_SOON_WORKING_DAYS  # worklists mark what is due within these working days
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +98,8 @@ class Settings:
             ratelimit_storage_uri=get("CCHC_RATELIMIT_STORAGE_URI") or "memory://",
             login_limits_per_login=get("CCHC_LOGIN_LIMITS_PER_LOGIN") or LIMITS_PER_LOGIN,
             login_limits_per_address=get("CCHC_LOGIN_LIMITS_PER_ADDRESS") or LIMITS_PER_ADDRESS,
+            due_soon_working_days=parse_count("CCHC_DUE_SOON_WORKING_DAYS", get("CCHC_DUE_SOON_WORKING_DAYS"),
+                                              DUE_SOON_WORKING_DAYS),
         )
 
 
@@ -123,11 +128,19 @@ def parse_hops(name: str, value: object) -> int:
     return int(text)
 
 
+def parse_count(name: str, value: object, default: int) -> int:
+    """A whole number, 0 or more; empty is `default`."""
+    if not str(value).strip():
+        return default
+    return parse_hops(name, value)
+
+
 def apply(settings: Settings) -> None:
     """Point the engine's process-wide folders at the settings' (start-up: the CLI and create_app call it).
 
     The forms folder is read deep inside task completion and deploy (engine.runtime.forms.FORMS_DIR) rather than handed
     down every call, so it is set here once instead."""
-    from engine.runtime import forms  # forms imports this module for its default folder
+    from engine.runtime import forms, list_pages  # they import this module for their defaults
 
     forms.FORMS_DIR = settings.forms_dir
+    list_pages.DUE_SOON_WORKING_DAYS = settings.due_soon_working_days

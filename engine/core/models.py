@@ -138,6 +138,8 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    # --- worklist filters (0010): the title folded for search (engine.core.search_text) ---
+    search_text: Mapped[str | None] = mapped_column(Text)
     definition: Mapped[ProcessDefinition] = relationship()
 
 
@@ -147,7 +149,13 @@ class WorkItem(Base):
     __tablename__ = "work_item"
     # Worklists ask for one organisation's open items of a few (role, unit) pairs: the index starts there, so a
     # worklist costs what the user's own items cost, not the size of the table.
-    __table_args__ = (Index("ix_work_item_worklist", "org_id", "state", "role", "unit_code"),)
+    __table_args__ = (
+        Index("ix_work_item_worklist", "org_id", "state", "role", "unit_code"),
+        # --- worklist filters (0010): Việc của đơn vị (a unit's open items, whoever's role) and Việc đã làm
+        # (what one login completed, newest first) are index lookups too.
+        Index("ix_work_item_unit", "org_id", "state", "unit_code"),
+        Index("ix_work_item_done", "org_id", "completed_by", "closed_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
@@ -163,6 +171,8 @@ class WorkItem(Base):
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
+    # --- worklist filters (0010): step name and duty title, folded for search (engine.core.search_text) ---
+    search_text: Mapped[str | None] = mapped_column(Text)
     instance: Mapped[ProcessInstance] = relationship()
 
 
@@ -225,3 +235,19 @@ class Evidence(Base):
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[datetime]
     withdrawn: Mapped[bool] = mapped_column(default=False)
+
+
+# --- worklist filters (0010) ---------------------------------------------------------------------------------------
+
+class SavedFilter(Base):
+    """A user's named filter of one list (Việc của tôi, của đơn vị, đã làm, hồ sơ): its query string."""
+
+    __tablename__ = "saved_filter"
+    __table_args__ = (UniqueConstraint("user_id", "list_name", "name", name="uq_saved_filter_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    list_name: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(Text)  # the filter's fields as JSON
+    created_at: Mapped[datetime]

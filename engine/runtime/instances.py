@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, object_session
 
-from engine.core import access, audit, clock
+from engine.core import access, audit, clock, search_text
 from engine.core.db import as_loaded, keep_in_step, set_loaded
 from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
@@ -95,6 +95,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
     instance = ProcessInstance(
         org_id=org_id, definition_id=definition.id, process_key=process_key, duty_key=duty_key,
         title=title or f"{definition.name} — {period}", lead_unit_code=lead_unit, period=period,
+        search_text=search_text.fold(title or f"{definition.name} — {period}"),
         status="running", state="{}", serializer_version=SERIALIZER_VERSION, due_at=clock.to_db(due_at),
         started_at=now, started_by=actor.login, updated_at=now,
     )

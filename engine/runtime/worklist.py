@@ -14,7 +14,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, contains_eager
 
-from engine.core import access, clock, roles
+from engine.core import access, clock, roles, search_text
 from engine.core.db import keep_in_step
 from engine.core.errors import EngineError
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
@@ -55,6 +55,7 @@ def sync(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, me
             instance_id=instance.id, org_id=instance.org_id, task_id=task_id, bpmn_id=task.task_spec.bpmn_id,
             name=info["name"], role=info["role"], unit_code=unit_for(task, info["role"]), form_key=info["form"],
             state="READY", due_at=clock.to_db(due_for(task, info.get("properties", {}))), created_at=now,
+            search_text=search_text.fold(f"{info['name']} {instance.title}"),
         ))
     if new:
         session.connection().execute(_OPEN, new)  # one statement for all of them
@@ -210,6 +211,19 @@ def my_work_items(session: Session, actor: Actor, include_closed: bool = False) 
     query = (select(*_ROW_COLUMNS).join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
              .where(_open_items_of(actor, states)).order_by(WorkItem.state.desc(), WorkItem.due_at, WorkItem.id))
     return _rows(session.execute(query))
+
+
+ROW_COLUMNS = _ROW_COLUMNS  # what a list selects to build WorklistRows with row_from (engine.runtime.list_pages)
+
+
+def open_items_of(actor: Actor, states: tuple[str, ...]):
+    """SQL condition: the actor's items in `states` of the roles and units they hold (index lookups)."""
+    return _open_items_of(actor, states)
+
+
+def row_from(columns) -> WorklistRow:
+    """The read model of a result row that starts with ROW_COLUMNS."""
+    return _row(columns)
 
 
 def _rows(query) -> list[WorklistRow]:
