@@ -18,6 +18,10 @@ KIND_LABELS = {
     "timer_fired": "Đến mốc hẹn giờ", "instance_completed": "Kết thúc", "cancel": "Hủy", "error": "Lỗi",
     "plan_loaded": "Nạp kế hoạch", "evidence_add": "Thêm tài liệu kiểm chứng",
     "evidence_withdraw": "Rút tài liệu kiểm chứng",
+    # the unit's manager (engine.runtime.claims, engine.runtime.unit_review)
+    "claim": "Nhận xử lý", "release": "Trả lại cho đơn vị", "reassign": "Giao lại", "delegate": "Ủy quyền",
+    "unit_review_submit": "Gửi trưởng phòng duyệt", "unit_review_approve": "Trưởng phòng duyệt",
+    "unit_review_return": "Trưởng phòng trả lại",
 }
 
 
