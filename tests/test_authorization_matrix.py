@@ -49,6 +49,9 @@ FORMS = {
     "evidence.add_file": lambda: {"criterion": "2.1", "title": "Tệp", "file": (io.BytesIO(PDF), "tep.pdf")},
     "evidence.add_link": lambda: {"criterion": "2.1", "url": "https://so.example/x", "title": "Liên kết"},
     "evidence.withdraw": lambda: {"reason": "Rút thử"},
+    "claims.claim": dict, "claims.release": dict, "claims.approve": dict,
+    "claims.reassign": lambda: {"assignee": "tt.chuyenvien"},
+    "claims.send_back": lambda: {"comment": "Bổ sung số liệu"},
 }
 IDS = {  # URL argument -> the kind of object it names
     "instance_id": INSTANCE, "evidence_id": EVIDENCE, "task_id": TASK, "name": "export", "filename": "static",
@@ -85,6 +88,15 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("evidence.add_file", "POST"): SEES | {"director": "refused", "admin": "refused"},
     ("evidence.add_link", "POST"): SEES | {"director": "refused", "admin": "refused"},
     ("evidence.withdraw", "POST"): SEES | {"director": "refused", "admin": "refused"},
+    # The unit's manager, on Thanh tra's open step: who may do it claims it; only Thanh tra's head gives it to
+    # a person of the unit; it is not claimed, so nobody releases it, and it is no held contribution, so nobody
+    # approves or returns it (tests/test_unit_management.py and test_web_unit_management.py test those).
+    ("claims.claim", "POST"): SEES | {"lead": "refused", "director": "refused", "admin": "refused"},
+    ("claims.release", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director", "admin")},
+    ("claims.reassign", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "director", "admin")},
+    ("claims.approve", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director", "admin")},
+    ("claims.send_back", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director",
+                                                                 "admin")},
 }
 
 
