@@ -13,6 +13,7 @@ from engine.core.errors import Conflict, EngineError, Forbidden, FormInvalid, No
 from engine.core.models import AuditEvent, UnitReview, WorkItem
 from engine.runtime import unit_review
 from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, race, start_review
+from tests.test_postgres import pg, pg_actor  # noqa: F401  (the PostgreSQL fixtures)
 
 SOURCE = service.PROCESSES_DIR / "legal_document_review" / "legal_document_review.bpmn"
 
@@ -289,3 +290,21 @@ def test_review_of_another_unit_or_so_is_refused(db, actor, reviewed):
         service.approve_contribution(db, actor("nvy.truongphong"), contribution_of(db, actor, "NVY",
                                                                                     reviewed.id).task_id)
     assert not events(db, "unit_review_approve") and not events(db, "unit_review_return")
+
+
+# --- on PostgreSQL (tests/with_postgres.sh): races take the rows' locks there ---
+
+@pytest.mark.postgres
+def test_racing_claims_and_approvals_on_postgres(pg, pg_actor, tmp_path):  # noqa: F811
+    assert pg.engine.dialect.name == "postgresql"
+    deploy_with_unit_review(pg, tmp_path)
+    inst = start_review(pg, pg_actor)
+    complete(pg, pg_actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
+    cv, head = pg_actor("khtc.chuyenvien"), pg_actor("khtc.truongphong")
+    step = open_item(pg, cv, "contribute", inst.id)
+    assert race(lambda: service.claim_task(pg, cv, step.task_id)) == ["conflict", "conflict", "conflict", "ok"]
+    assert service.complete_task(pg, cv, step.task_id, CONTRIBUTION).state == unit_review.IN_REVIEW
+    item = next(i for i in service.my_work_items(pg, head) if i.role == "unit_head")
+    assert race(lambda: service.approve_contribution(pg, head, item.task_id)) == ["conflict"] * 3 + ["ok"]
+    with pg.read() as s:
+        assert s.scalar(select(WorkItem.state).where(WorkItem.task_id == step.task_id)) == "COMPLETED"
