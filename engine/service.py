@@ -352,7 +352,8 @@ def parse_form(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, A
 def my_work_items(db: Database, actor: Actor, include_closed: bool = False) -> list[worklist.WorklistRow]:
     """The actor's open work items (with their instances, without state documents), by deadline."""
     with db.read() as s:
-        return worklist.my_work_items(s, actor, include_closed)  # instances loaded by the same query
+        # (instances loaded by the same query; then the Trưởng phòng's steps delegated to the actor, if any)
+        return worklist.my_work_items(s, actor, include_closed) + claims.delegated_items(s, actor)
 
 
 def authenticate(db: Database, org_code: str, login: str, password: str) -> Actor | None:

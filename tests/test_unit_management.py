@@ -308,3 +308,18 @@ def test_racing_claims_and_approvals_on_postgres(pg, pg_actor, tmp_path):  # noq
     assert race(lambda: service.approve_contribution(pg, head, item.task_id)) == ["conflict"] * 3 + ["ok"]
     with pg.read() as s:
         assert s.scalar(select(WorkItem.state).where(WorkItem.task_id == step.task_id)) == "COMPLETED"
+
+
+def test_a_delegated_review_is_in_the_delegates_worklist(db, actor, reviewed):
+    step = contribution_of(db, actor, "KHTC", reviewed.id)
+    service.complete_task(db, actor("khtc.chuyenvien"), step.task_id, CONTRIBUTION)
+    item = review_item(db, actor, "KHTC", reviewed.id)
+    assert item.task_id not in {i.task_id for i in service.my_work_items(db, actor("nvy.chuyenvien"))}
+    service.reassign_task(db, actor("khtc.truongphong"), item.task_id, "khtc.chuyenvien")
+    mine = [i for i in service.my_work_items(db, actor("khtc.chuyenvien")) if i.role == "unit_head"]
+    assert [i.task_id for i in mine] == [item.task_id]
+    assert [i.task_id for i in service.my_work_items(db, actor("khtc.truongphong")) if i.role == "unit_head"] \
+        == [item.task_id]  # still the head's too, once
+    with pytest.raises(Forbidden, match="Không thể tự duyệt"):  # but nobody reviews their own contribution
+        service.approve_contribution(db, actor("khtc.chuyenvien"), item.task_id)
+    service.approve_contribution(db, actor("khtc.truongphong"), item.task_id)

@@ -250,3 +250,7 @@ class UnitReview(Base):
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[datetime | None]
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+# Steps given to a person (claims, ủy quyền): "delegated to me" is answered by an index lookup, not a scan.
+Index("ix_work_item_assignee", WorkItem.assignee_id, WorkItem.state)

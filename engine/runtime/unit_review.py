@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import access, audit, clock, roles
 from engine.core.db import keep_in_step
-from engine.core.errors import Conflict, FormInvalid, NotFound
+from engine.core.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.core.models import UnitReview, User, WorkItem
 from engine.core.org import Actor
 from engine.runtime import instances, worklist
@@ -80,6 +80,8 @@ def _open_review(session: Session, actor: Actor, review_task_id: str):
     review = session.scalar(select(UnitReview).where(UnitReview.review_task_id == review_task_id))
     if item.state != "READY" or instance.status != "running" or review is None or review.state != PENDING:
         raise Conflict("Kết quả này đã được duyệt hoặc trả lại")
+    if review.submitted_by_id == actor.user_id:  # (a delegate who submitted it)
+        raise Forbidden("Không thể tự duyệt kết quả do chính mình gửi")
     return item, review
 
 

@@ -1,5 +1,5 @@
 """The unit's manager: a Trưởng phòng's review of a supporting unit's contribution (unit_review); claims use
-work_item.assignee_id, which exists already
+work_item.assignee_id, which exists already, now indexed (the steps delegated to a person)
 
 Revision ID: 0008_unit_management
 Revises: 0007
@@ -34,9 +34,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_unit_review_instance_id", "unit_review", ["instance_id"])
     op.create_index("ix_unit_review_item", "unit_review", ["work_item_id", "state"])
+    op.create_index("ix_work_item_assignee", "work_item", ["assignee_id", "state"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_work_item_assignee", table_name="work_item")
     op.drop_index("ix_unit_review_item", table_name="unit_review")
     op.drop_index("ix_unit_review_instance_id", table_name="unit_review")
     op.drop_table("unit_review")
