@@ -453,7 +453,7 @@ def manager_panel(db: Database, actor: Actor, task_id: str) -> ManagerPanel:
         panel = claims.panel(s, actor, item)
         review = unit_review.info(s, item)
         may_review = (review is not None and review.on_review_item and review.state == unit_review.PENDING
-                      and panel.open and access.may_do_step(actor, item)
+                      and panel.open and access.may_do_step(actor, item) and review.submitted_by_id != actor.user_id
                       and (item.assignee_id in (None, actor.user_id) or access.is_unit_head(actor, item)))
         return ManagerPanel(panel, review, may_review)
 

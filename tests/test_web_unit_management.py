@@ -122,5 +122,6 @@ def test_the_unit_review_on_the_web(app, db, actor, tmp_path):
     response = post(head, review.task_id, "return", comment="Bổ sung văn bản số 5")
     assert response.status_code == 303 and response.headers["Location"].endswith("/")
     text = page(cv, item.task_id)
-    assert "trả lại: Bổ sung văn bản số 5" in text and "Sửa Quyết định 12" in text  # the comment, and the form
+    assert "Trưởng phòng Phòng Kế hoạch - Tài chính trả lại: Bổ sung văn bản số 5" in text  # who, why
+    assert "Sửa Quyết định 12" in text  # and the form has what they wrote
     assert 'type="submit">Gửi</button>' in text

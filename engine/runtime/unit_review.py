@@ -19,7 +19,7 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.core import access, audit, clock, roles
 from engine.core.db import keep_in_step
@@ -129,8 +129,9 @@ class ReviewInfo:
 
     state: str  # pending / approved / returned
     submitted_by: str  # full name (or login)
+    submitted_by_id: int | None
     submitted_at: datetime
-    decided_by: str | None
+    decided_by: str | None  # full name (or login)
     comment: str
     data: dict[str, Any]
     review_task_id: str
@@ -146,16 +147,19 @@ def info(session: Session, item: WorkItem) -> ReviewInfo | None:
         condition = UnitReview.work_item_id == item.id
     else:
         return None
-    row = session.execute(select(UnitReview, WorkItem.task_id, User.full_name)
+    decider = aliased(User)
+    row = session.execute(select(UnitReview, WorkItem.task_id, User.full_name, decider.full_name)
                           .join(WorkItem, WorkItem.id == UnitReview.work_item_id)
                           .outerjoin(User, User.id == UnitReview.submitted_by_id)
+                          .outerjoin(decider, (decider.login == UnitReview.decided_by)
+                                     & (decider.org_id == UnitReview.org_id))
                           .where(condition).order_by(UnitReview.id.desc()).limit(1)).first()
     if row is None:
         return None
-    review, contribution_task, name = row
-    return ReviewInfo(review.state, name or review.submitted_by, review.submitted_at, review.decided_by,
-                      review.comment, json.loads(review.data), review.review_task_id, contribution_task,
-                      item.form_key == FORM_KEY)
+    review, contribution_task, name, decided = row
+    return ReviewInfo(review.state, name or review.submitted_by, review.submitted_by_id, review.submitted_at,
+                      decided or review.decided_by, review.comment, json.loads(review.data), review.review_task_id,
+                      contribution_task, item.form_key == FORM_KEY)
 
 
 def returned_data(session: Session, item_id: int) -> dict[str, Any]:
