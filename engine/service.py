@@ -449,7 +449,7 @@ class ManagerPanel:
 def manager_panel(db: Database, actor: Actor, task_id: str) -> ManagerPanel:
     """The claim panel of a step the actor may see (NotFound otherwise)."""
     with db.read() as s:
-        item = tasks.visible_item(s, actor, task_id)
+        item = claims.visible(s, actor, task_id)
         panel = claims.panel(s, actor, item)
         review = unit_review.info(s, item)
         may_review = (review is not None and review.on_review_item and review.state == unit_review.PENDING

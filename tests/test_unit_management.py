@@ -13,6 +13,7 @@ from engine.core.errors import Conflict, EngineError, Forbidden, FormInvalid, No
 from engine.core.models import AuditEvent, UnitReview, WorkItem
 from engine.runtime import unit_review
 from tests.helpers import CONTRIBUTION, REPORT, complete, open_item, race, start_review
+from tests.test_completion_path import statements  # noqa: F401  (the statement recorder fixture)
 from tests.test_postgres import pg, pg_actor  # noqa: F401  (the PostgreSQL fixtures)
 
 SOURCE = service.PROCESSES_DIR / "legal_document_review" / "legal_document_review.bpmn"
@@ -323,3 +324,33 @@ def test_a_delegated_review_is_in_the_delegates_worklist(db, actor, reviewed):
     with pytest.raises(Forbidden, match="Không thể tự duyệt"):  # but nobody reviews their own contribution
         service.approve_contribution(db, actor("khtc.chuyenvien"), item.task_id)
     service.approve_contribution(db, actor("khtc.truongphong"), item.task_id)
+
+
+def test_cancelling_the_instance_withdraws_its_held_contributions(db, actor, reviewed):
+    step = contribution_of(db, actor, "KHTC", reviewed.id)
+    service.complete_task(db, actor("khtc.chuyenvien"), step.task_id, CONTRIBUTION)
+    item = review_item(db, actor, "KHTC", reviewed.id)
+    service.cancel_instance(db, actor("admin"), reviewed.id, "Hủy thử")
+    assert not [i for i in service.my_work_items(db, actor("khtc.truongphong")) if i.role == "unit_head"]
+    with db.read() as s:
+        states = dict(s.execute(select(WorkItem.task_id, WorkItem.state)
+                                .where(WorkItem.task_id.in_([step.task_id, item.task_id]))).all())
+        assert states == {step.task_id: "CANCELLED", item.task_id: "CANCELLED"}
+        assert s.scalar(select(UnitReview.state)) == "withdrawn"
+    with pytest.raises(Conflict):
+        service.approve_contribution(db, actor("khtc.truongphong"), item.task_id)
+
+
+def test_completing_a_claimed_step_costs_no_more_statements(db, actor, review, statements):  # noqa: F811
+    second = start_review(db, actor, period="2027")  # the same first contribution, not claimed
+    complete(db, actor("tt.chuyenvien"), "start_review", second.id,
+             {"scope": "Văn bản QPPL lĩnh vực y tế", "contribute_due": "2026-12-20"})
+    step, other = (contribution_of(db, actor, "KHTC", i.id) for i in (review, second))
+    cv = actor("khtc.chuyenvien")
+    service.claim_task(db, cv, step.task_id)
+    counts = []
+    for item in (step, other):
+        with statements as seen:
+            service.complete_task(db, cv, item.task_id, CONTRIBUTION)
+        counts.append(len(seen))
+    assert counts[0] == counts[1] and max(counts) <= 8, counts  # the claim is read by the lock already

@@ -45,10 +45,16 @@ class ClaimPanel:
     delegation: bool  # the step is the Trưởng phòng's own: giving it is ủy quyền
 
 
-def _item(session: Session, actor: Actor, task_id: str, action: access.Action) -> WorkItem:
+def visible(session: Session, actor: Actor, task_id: str,
+            action: access.Action = access.Action.VIEW_TASK) -> WorkItem:
+    """The work item (with its instance, without the state document) if the actor may `action` it."""
     found = worklist.item_with_digest(session, task_id, light=True)
-    item = access.check_step(session, actor, found[0] if found else None, action,
+    return access.check_step(session, actor, found[0] if found else None, action,
                              instance=found[0].instance if found else None)
+
+
+def _item(session: Session, actor: Actor, task_id: str, action: access.Action) -> WorkItem:
+    item = visible(session, actor, task_id, action)
     if item.state != "READY":
         raise Conflict("Công việc này đã được xử lý; không thể nhận hay giao lại")
     return item

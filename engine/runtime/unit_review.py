@@ -168,3 +168,18 @@ def returned_data(session: Session, item_id: int) -> dict[str, Any]:
                                                        UnitReview.state == RETURNED)
                          .order_by(UnitReview.id.desc()).limit(1))
     return json.loads(row) if row else {}
+
+
+WITHDRAWN = "withdrawn"
+
+
+def withdraw(session: Session, instance_id: int) -> None:
+    """The instance was cancelled: its held contributions and their review items close (CANCELLED), so no review
+    waits in a Trưởng phòng's list for an instance that no longer runs."""
+    now = clock.to_db(clock.now())
+    session.execute(update(UnitReview).where(UnitReview.instance_id == instance_id, UnitReview.state == PENDING)
+                    .values(state=WITHDRAWN, decided_at=now).execution_options(synchronize_session=False))
+    session.connection().execute(update(_ITEM).where(
+        _ITEM.c.instance_id == instance_id,
+        (_ITEM.c.state == IN_REVIEW) | ((_ITEM.c.form_key == FORM_KEY) & (_ITEM.c.state == "READY")))
+        .values(state="CANCELLED", closed_at=now))
