@@ -74,6 +74,11 @@ ROUTES: dict[str, Route] = {
     "evidence.withdraw": Route(ids={"evidence_id": EVIDENCE}, form={"reason": "Rút thử"}),
     "evidence.download": Route(ids={"evidence_id": EVIDENCE}),
     "evidence.export": Route(ids={"instance_id": INSTANCE}),
+    "claims.claim": Route(ids={"task_id": TASK}, form={}),
+    "claims.release": Route(ids={"task_id": TASK}, form={}),
+    "claims.reassign": Route(ids={"task_id": TASK}, form={"assignee": "tt.chuyenvien"}),
+    "claims.approve": Route(ids={"task_id": TASK}, form={}),
+    "claims.send_back": Route(ids={"task_id": TASK}, form={"comment": "Sửa lại"}),
 }
 
 BAD_IDS = ["0", "-1", str(2**63), str(10**20), "abc", "1e3", "01", " 1", "1.0", "\u0661", "\r\n", "%00",

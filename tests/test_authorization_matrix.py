@@ -51,6 +51,11 @@ FORMS = {
     "evidence.withdraw": lambda: {"reason": "Rút thử"},
     "work.save_filter": lambda: {"list": "mine", "filter_name": "Quá hạn", "state": "overdue"},
     "work.delete_filter": dict,
+
+
+    "claims.claim": dict, "claims.release": dict, "claims.approve": dict,
+    "claims.reassign": lambda: {"assignee": "tt.chuyenvien"},
+    "claims.send_back": lambda: {"comment": "Bổ sung số liệu"},
 }
 IDS = {  # URL argument -> the kind of object it names
     "instance_id": INSTANCE, "evidence_id": EVIDENCE, "task_id": TASK, "name": "export", "filename": "static",
@@ -94,6 +99,17 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("work.save_filter", "POST"): ALL,
     # A saved filter of Thanh tra's chuyên viên: theirs alone; for anyone else it does not exist.
     ("work.delete_filter", "POST"): {k: "404" for k in PEOPLE} | {"anonymous": "login", "supporting": "ok"},
+
+
+    # The unit's manager, on Thanh tra's open step: who may do it claims it; only Thanh tra's head gives it to
+    # a person of the unit; it is not claimed, so nobody releases it, and it is no held contribution, so nobody
+    # approves or returns it (tests/test_unit_management.py and test_web_unit_management.py test those).
+    ("claims.claim", "POST"): SEES | {"lead": "refused", "director": "refused", "admin": "refused"},
+    ("claims.release", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director", "admin")},
+    ("claims.reassign", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "director", "admin")},
+    ("claims.approve", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director", "admin")},
+    ("claims.send_back", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director",
+                                                                 "admin")},
 }
 
 

@@ -87,13 +87,13 @@ def task(task_id: str):
             flash(str(exc), "error")
             return redirect(url_for("work.task", task_id=task_id)), 303
         else:
-            flash(f"Đã hoàn thành: {form.name}", "success")
+            flash(f"Đã gửi trưởng phòng duyệt: {form.name}" if form.held else f"Đã hoàn thành: {form.name}", "success")
             return redirect(url_for("work.worklist")), 303
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
     ctx = service.task_context(db(), actor(), task_id)
     panel = panels.task_panel(actor(), ctx["form"])
     ctx["context_rows"] = panels.without_shown(ctx["context_rows"], panel)
     return render_template("task.html", units=service.unit_names(db(), actor().org_id), errors=errors,
-                           values=values, panel=panel,
+                           values=values, panel=panel, manager=service.manager_panel(db(), actor(), task_id),
                            widgets=panels.widget_fields(ctx["schema"], panel, ctx["prefill"], values, errors),
                            **ctx), (400 if request.method == "POST" else 200)

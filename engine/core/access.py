@@ -7,8 +7,14 @@ The rule users expect:
   (Văn phòng Sở, which watches the whole plan) see every instance of their organisation, read-only unless a step
   is theirs;
 - the lead unit and every supporting unit of an instance see it (its data, history, diagram, evidence, exports);
-- a step is done only by who holds its role for its unit; a Trưởng phòng (unit_head) reassigns the steps of
-  their unit, and one who may do a step may claim it;
+- a step is done only by who holds its role for its unit; one who may do a step may claim it, and a claimed step
+  is done (or released) only by its claimant or the unit's Trưởng phòng (unit_head), who can always take it
+  over; an unclaimed step may be done by anyone who may do it (claiming says "I am on it", it is not required);
+- a Trưởng phòng reassigns the steps of their unit to a person of the unit who holds the step's role, and
+  delegates (ủy quyền) a step of their own (role unit_head, e.g. a unit review) to a person of the unit, who
+  may then do that one step;
+- a Trưởng phòng approves or returns the unit's contribution held for their review (process property
+  unit_review);
 - a process is started by its lead unit (or an administrator, or the system); only an administrator cancels.
 
 An instance's parties (lead, supporting and approver units) are stored with it (`instance_unit`), so lists are
@@ -25,7 +31,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from . import roles
-from .errors import Forbidden, NotFound
+from .errors import EngineError, Forbidden, NotFound
 from .models import InstanceUnit, Organisation, ProcessInstance, SavedFilter, WorkItem
 from .org import Actor
 
@@ -37,7 +43,9 @@ class Action(StrEnum):
     VIEW_TASK = "view_task"
     COMPLETE_TASK = "complete_task"
     CLAIM_TASK = "claim_task"
+    RELEASE_TASK = "release_task"
     REASSIGN_TASK = "reassign_task"
+    REVIEW_CONTRIBUTION = "review_contribution"  # approve or return a contribution held for the unit's review
     START = "start"
     CANCEL = "cancel"
     VIEW_UNIT_WORK = "view_unit_work"  # Việc của đơn vị: the open items of a unit
@@ -107,8 +115,26 @@ def check_view_instance(session: Session, actor: Actor, instance: ProcessInstanc
 
 
 def may_do_step(actor: Actor, item: WorkItem) -> bool:
-    """May the actor complete (or claim) the step: they hold its role for its unit."""
-    return actor.org_id == item.org_id and actor.holds(item.role, item.unit_code)
+    """May the actor complete (or claim) the step: they hold its role for its unit, or it is a Trưởng phòng's
+    step delegated to them."""
+    return actor.org_id == item.org_id and holds_step(actor, item)
+
+
+def holds_step(actor: Actor, item) -> bool:
+    """The actor holds the step's role for its unit, or the step is a Trưởng phòng's (unit_head) that was
+    delegated to them, a person of the unit (its assignee). `item` may lack assignee_id (a light row)."""
+    if actor.holds(item.role, item.unit_code):
+        return True
+    return (item.role == roles.UNIT_HEAD and getattr(item, "assignee_id", None) == actor.user_id
+            and item.unit_code in actor.unit_codes)
+
+
+def is_unit_head(actor: Actor, item) -> bool:
+    """The actor is the Trưởng phòng of the step's unit."""
+    return actor.holds(roles.UNIT_HEAD, item.unit_code)
+
+
+CLAIMED_BY_OTHER = "Công việc này đã có người khác nhận; chỉ người nhận hoặc trưởng đơn vị được xử lý"
 
 
 def check_step(session, actor: Actor, item, action: Action = Action.VIEW_TASK, instance=None):
@@ -117,14 +143,33 @@ def check_step(session, actor: Actor, item, action: Action = Action.VIEW_TASK, i
     the item's) its id, org_id and lead_unit_code."""
     if item is None or item.org_id != actor.org_id:
         raise NotFound("Không tìm thấy công việc")
-    mine = actor.holds(item.role, item.unit_code)
+    mine = holds_step(actor, item)
     if not mine and not can_view_instance(session, actor, instance if instance is not None else item.instance):
         raise NotFound("Không tìm thấy công việc")
-    if action in (Action.COMPLETE_TASK, Action.CLAIM_TASK) and not mine:
+    if action in (Action.COMPLETE_TASK, Action.CLAIM_TASK, Action.RELEASE_TASK,
+                  Action.REVIEW_CONTRIBUTION) and not mine:
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
-    if action == Action.REASSIGN_TASK and not actor.holds(roles.UNIT_HEAD, item.unit_code):
+    if action in (Action.COMPLETE_TASK, Action.RELEASE_TASK, Action.REVIEW_CONTRIBUTION):
+        # (the completion's lock row carries assignee_id: this check costs no statement)
+        assignee = getattr(item, "assignee_id", None)
+        if assignee is not None and assignee != actor.user_id and not is_unit_head(actor, item):
+            raise Forbidden(CLAIMED_BY_OTHER)
+    if action == Action.REASSIGN_TASK and not is_unit_head(actor, item):
         raise Forbidden("Chỉ trưởng đơn vị được giao lại công việc của đơn vị")
     return item
+
+
+def check_assignee(item, target: Actor | None) -> Actor:
+    """Whom a Trưởng phòng may give the step to: an active person of the same organisation who holds the step's
+    role for its unit; for a Trưởng phòng's own step (ủy quyền), any person of the unit. EngineError otherwise."""
+    if target is None or target.org_id != item.org_id or target.is_system:
+        raise EngineError("Không tìm thấy người được giao trong đơn vị")
+    if item.role == roles.UNIT_HEAD:
+        if item.unit_code not in target.unit_codes:
+            raise EngineError("Chỉ ủy quyền được cho người thuộc đơn vị")
+    elif not target.holds(item.role, item.unit_code):
+        raise EngineError("Người được giao không thuộc đơn vị hoặc không có vai trò thực hiện bước này")
+    return target
 
 
 def may_start(actor: Actor, lead_unit: str) -> bool:

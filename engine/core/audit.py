@@ -19,6 +19,12 @@ KIND_LABELS = {
     "plan_loaded": "Nạp kế hoạch", "evidence_add": "Thêm tài liệu kiểm chứng",
     "evidence_withdraw": "Rút tài liệu kiểm chứng",
     "filter_saved": "Lưu bộ lọc", "filter_deleted": "Xóa bộ lọc",
+
+
+    # the unit's manager (engine.runtime.claims, engine.runtime.unit_review)
+    "claim": "Nhận xử lý", "release": "Trả lại cho đơn vị", "reassign": "Giao lại", "delegate": "Ủy quyền",
+    "unit_review_submit": "Gửi trưởng phòng duyệt", "unit_review_approve": "Trưởng phòng duyệt",
+    "unit_review_return": "Trưởng phòng trả lại",
 }
 
 

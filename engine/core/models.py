@@ -251,3 +251,32 @@ class SavedFilter(Base):
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(Text)  # the filter's fields as JSON
     created_at: Mapped[datetime]
+
+
+# --- The unit's manager: a Trưởng phòng's review of a contribution (engine.runtime.unit_review) ---
+
+class UnitReview(Base):
+    """A supporting unit's submitted contribution held for its Trưởng phòng (process property unit_review):
+    the contribution's BPMN task stays READY and is completed with `data` only on approval; a return sends the
+    task back to who submitted it, with the comment. Kept after the decision, for history."""
+
+    __tablename__ = "unit_review"
+    __table_args__ = (Index("ix_unit_review_item", "work_item_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"))  # the contribution
+    review_task_id: Mapped[str] = mapped_column(String(36), unique=True)  # the Trưởng phòng's work item
+    unit_code: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)  # JSON: the submitted form data
+    submitted_by: Mapped[str] = mapped_column(String(80))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    submitted_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending/approved/returned
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+# Steps given to a person (claims, ủy quyền): "delegated to me" is answered by an index lookup, not a scan.
+Index("ix_work_item_assignee", WorkItem.assignee_id, WorkItem.state)

@@ -360,6 +360,9 @@ def cancel(session: Session, actor: Actor, instance_id: int, reason: str) -> Pro
     audit.record(session, "cancel", actor.login, instance_id=instance.id, org_id=instance.org_id,
                  summary=reason or "Hủy quy trình")
     save(session, instance, workflow, version, before)
+    from engine.runtime import unit_review  # (it locks through this module)
+
+    unit_review.withdraw(session, instance.id)  # the BPMN knows nothing of held contributions
     return instance
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -18,7 +18,7 @@ from engine.core.errors import Conflict, EngineError, FormInvalid, NotFound
 from engine.core.models import WorkItem
 from engine.core.org import Actor
 from engine.planning import deadlines
-from engine.runtime import definitions, forms, instances, worklist
+from engine.runtime import definitions, forms, instances, unit_review, worklist
 
 RETURN_DECISION = "return"
 
@@ -47,6 +47,7 @@ class TaskForm:
     instance_id: int
     process_key: str
     schema: dict[str, Any]
+    held: bool = False  # the submission waits for the unit's Trưởng phòng (engine.runtime.unit_review)
 
 
 def task_form(session: Session | Connection, actor: Actor, task_id: str) -> TaskForm:
@@ -60,9 +61,8 @@ def task_form(session: Session | Connection, actor: Actor, task_id: str) -> Task
     return TaskForm(row.task_id, row.name, row.bpmn_id, row.instance_id, row.process_key, version.form(row.form_key))
 
 
-def _form_of(item: WorkItem, version: definitions.Version) -> TaskForm:
-    return TaskForm(item.task_id, item.name, item.bpmn_id, item.instance_id, item.instance.process_key,
-                    version.form(item.form_key))
+def _form_of(item: WorkItem, schema: dict[str, Any]) -> TaskForm:
+    return TaskForm(item.task_id, item.name, item.bpmn_id, item.instance_id, item.instance.process_key, schema)
 
 
 SYSTEM_LABELS = {
@@ -80,7 +80,8 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
         raise NotFound("Không tìm thấy công việc")
     item = _visible(session, actor, found[0], found[0].instance)
     version = definitions.load(session, item.instance.definition_id, found[1])
-    schema = version.form(item.form_key)
+    review_item = item.form_key == unit_review.FORM_KEY  # a Trưởng phòng's review: no BPMN task, no form
+    schema = unit_review.SCHEMA if review_item else version.form(item.form_key)
     labels = dict(SYSTEM_LABELS) | dict(hooks.labels(item.instance.process_key))  # and those of its plug-in
     choice_labels: dict[str, dict[Any, str]] = {}  # field -> stored value -> what the form showed
     for info in version.meta["user_tasks"].values():
@@ -89,18 +90,23 @@ def task_context(session: Session, actor: Actor, task_id: str) -> dict[str, Any]
             options = forms.choices(spec.get("items", {}) if spec.get("type") == "array" else spec)
             if options:
                 choice_labels.setdefault(name, {}).update({value: title for value, title in options})
-    workflow = instances.load(item.instance, version)
-    task = workflow.get_task_from_id(UUID(task_id))
+    task = None if review_item else instances.load(item.instance, version).get_task_from_id(UUID(task_id))
     data = dict(task.data) if task is not None else {}
+    held = unit_review.info(session, item) if review_item or unit_review.switched_on(version.meta) else None
+    if review_item and held is not None:
+        data = held.data  # the contribution the Trưởng phòng decides on
     own = set(schema["properties"])
     return {
-        "item": worklist.row_of(item), "form": _form_of(item, version), "schema": schema, "labels": labels,
+        "item": worklist.row_of(item), "form": _form_of(item, schema), "schema": schema, "labels": labels,
         "choice_labels": choice_labels,
-        "can_act": item.state == "READY" and actor.holds(item.role, item.unit_code),
+        "can_act": (not review_item and item.state == "READY" and access.may_do_step(actor, item)
+                    and (item.assignee_id in (None, actor.user_id) or access.is_unit_head(actor, item))),
         "documentation": (getattr(task.task_spec, "documentation", None) or "") if task is not None else "",
         # On rework (a returned report) the form opens with what was submitted last time.
         "prefill": {k: v for k, v in data.items()
-                    if k in own and schema.get("x-prefill", True) and not forms.choices(schema["properties"][k])},
+                    if k in own and schema.get("x-prefill", True) and not forms.choices(schema["properties"][k])}
+        | ({k: v for k, v in held.data.items() if k in own}
+           if held is not None and held.state == unit_review.RETURNED and not review_item else {}),
         "context_rows": [(key, label, data[key]) for key, label in labels.items()
                          if key not in own and data.get(key) not in (None, "", [], 0)],
     }
@@ -151,6 +157,28 @@ def complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any])
     """Complete a READY task with form data (typed, as parse_form gives it); validated here, under the instance
     lock: one of two racing calls wins."""
     step = _open_step(session, actor, task_id)
+    if unit_review.applies(actor, step.item, step.version.meta):
+        forms.validate(step.version.form(step.item.form_key), data)
+        return _held(session, actor, step, data)
+    return _finish(session, actor, step, data, validated=False)
+
+
+def _held(session: Session, actor: Actor, step: _Step, data: dict[str, Any]) -> Completed:
+    """Hold a contribution for the unit's Trưởng phòng instead of completing it (engine.runtime.unit_review)."""
+    item = step.item
+    at = unit_review.hold(session, actor, item, data)
+    return Completed(item.id, item.task_id, item.name, item.bpmn_id, item.instance_id, item.unit_code,
+                     unit_review.IN_REVIEW, None, at)
+
+
+def complete_held(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> Completed:
+    """Complete a contribution held for review with its held data, once its Trưởng phòng approved it (the
+    caller decided that); the ordinary completion path, validated again."""
+    locked = instances.lock_task(session, task_id)
+    if locked is None or locked.item.state != unit_review.IN_REVIEW or locked.instance.status != "running":
+        raise Conflict("Kết quả này không còn chờ duyệt")
+    step = _Step(locked.instance, locked.item, definitions.load(session, locked.instance.definition_id,
+                                                                 locked.digest))
     return _finish(session, actor, step, data, validated=False)
 
 
@@ -169,6 +197,10 @@ def submit(session: Session, actor: Actor, task_id: str, submitted: Mapping[str,
         data, errors = widgets(form, data, errors)  # (the same data object when the form has none)
     if errors:
         raise FormInvalid(errors)
+    if unit_review.applies(actor, item, step.version.meta):
+        if data is not parsed:
+            forms.validate(form.schema, data)
+        return replace(form, held=True), _held(session, actor, step, data)
     # Validated above against the same schema, unless a widget or a plug-in's check changed the data since.
     return form, _finish(session, actor, step, data, validated=data is parsed)
 
@@ -187,6 +219,8 @@ def _open_step(session: Session, actor: Actor, task_id: str) -> _Step:
         raise NotFound("Không tìm thấy công việc")
     instance, item = locked.instance, locked.item
     access.check_step(session, actor, item, access.Action.COMPLETE_TASK, instance=instance)
+    if item.form_key == unit_review.FORM_KEY:
+        raise Conflict("Kết quả này được trưởng phòng duyệt hoặc trả lại bằng các nút của trang")
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {org.person_name(session, instance.org_id, item.completed_by)}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
