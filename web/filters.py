@@ -66,6 +66,7 @@ def show_value(value, key: str, units: dict[str, str], choices: dict[str, dict] 
 STATUS_CLASS = {worklist.ON_TIME: "ok", worklist.OVERDUE: "late", worklist.DONE_ON_TIME: "done",
                 worklist.DONE_LATE: "done-late", "": "none"}  # "": withdrawn by the process, no deadline state
 STATE_LABEL = {"READY": "Đang chờ xử lý", "COMPLETED": "Đã hoàn thành", "CANCELLED": "Đã hủy",
+               "WAITING": "Chờ đơn vị gửi lại kết quả",
                "running": "Đang thực hiện", "completed": "Đã kết thúc", "cancelled": "Đã hủy"}
 
 

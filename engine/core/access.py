@@ -9,6 +9,9 @@ The rule users expect:
 - the lead unit and every supporting unit of an instance see it (its data, history, diagram, evidence, exports);
 - a step is done only by who holds its role for its unit; a Trưởng phòng (unit_head) reassigns the steps of
   their unit, and one who may do a step may claim it;
+- on a task page, who may do the step saves a draft of its form and attaches files to it, and the lead doing a
+  consolidation sends one unit's contribution back; everyone who sees an instance comments on it and downloads
+  its attachments;
 - a process is started by its lead unit (or an administrator, or the system); only an administrator cancels.
 
 An instance's parties (lead, supporting and approver units) are stored with it (`instance_unit`), so lists are
@@ -40,6 +43,12 @@ class Action(StrEnum):
     REASSIGN_TASK = "reassign_task"
     START = "start"
     CANCEL = "cancel"
+    # The task page (engine.runtime.drafts, comments, attachments, contributions):
+    SAVE_DRAFT = "save_draft"  # as completing: who may do the step
+    ATTACH = "attach"  # as completing: who may do the step attaches files to it
+    SEND_BACK = "send_back"  # as completing the consolidation: its lead sends one unit's contribution back
+    COMMENT = "comment"  # as viewing: everyone who sees the instance takes part in its thread
+    DOWNLOAD_ATTACHMENT = "download_attachment"  # as viewing the instance
 
 
 LEAD, SUPPORTING, APPROVER = "lead", "supporting", "approver"
@@ -117,11 +126,26 @@ def check_step(session, actor: Actor, item, action: Action = Action.VIEW_TASK, i
     mine = actor.holds(item.role, item.unit_code)
     if not mine and not can_view_instance(session, actor, instance if instance is not None else item.instance):
         raise NotFound("Không tìm thấy công việc")
-    if action in (Action.COMPLETE_TASK, Action.CLAIM_TASK) and not mine:
+    if action in _DOER_ACTIONS and not mine:
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
+    if action == Action.SEND_BACK and item.role != roles.LEAD_UNIT:
+        raise Forbidden("Chỉ đơn vị chủ trì trả lại kết quả của đơn vị phối hợp")
     if action == Action.REASSIGN_TASK and not actor.holds(roles.UNIT_HEAD, item.unit_code):
         raise Forbidden("Chỉ trưởng đơn vị được giao lại công việc của đơn vị")
     return item
+
+
+_DOER_ACTIONS = frozenset({Action.COMPLETE_TASK, Action.CLAIM_TASK, Action.SAVE_DRAFT, Action.ATTACH,
+                           Action.SEND_BACK})
+
+
+def check_instance_action(session: Session, actor: Actor, instance: ProcessInstance | None,
+                          action: Action) -> ProcessInstance:
+    """An action on an instance as a whole that everyone who may see it may take (COMMENT, DOWNLOAD_ATTACHMENT,
+    VIEW_INSTANCE): the instance-view rule; NotFound otherwise."""
+    if action not in (Action.VIEW_INSTANCE, Action.COMMENT, Action.DOWNLOAD_ATTACHMENT):
+        raise ValueError(f"not an instance-wide action: {action}")
+    return check_view_instance(session, actor, instance)
 
 
 def may_start(actor: Actor, lead_unit: str) -> bool:

@@ -18,6 +18,10 @@ KIND_LABELS = {
     "timer_fired": "Đến mốc hẹn giờ", "instance_completed": "Kết thúc", "cancel": "Hủy", "error": "Lỗi",
     "plan_loaded": "Nạp kế hoạch", "evidence_add": "Thêm tài liệu kiểm chứng",
     "evidence_withdraw": "Rút tài liệu kiểm chứng",
+    # The task page (engine.runtime.drafts, comments, attachments, contributions):
+    "draft_saved": "Lưu nháp", "comment": "Ý kiến", "attachment_add": "Đính kèm tệp",
+    "contribution_sent_back": "Trả lại kết quả đơn vị phối hợp",
+    "contribution_resubmitted": "Gửi lại kết quả đã chỉnh sửa",
 }
 
 

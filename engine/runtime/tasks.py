@@ -187,6 +187,8 @@ def _open_step(session: Session, actor: Actor, task_id: str) -> _Step:
         raise NotFound("Không tìm thấy công việc")
     instance, item = locked.instance, locked.item
     access.check_step(session, actor, item, access.Action.COMPLETE_TASK, instance=instance)
+    if item.state == "WAITING":  # (engine.runtime.contributions: a contribution it needs is out for revision)
+        raise Conflict("Bước này đang chờ đơn vị phối hợp gửi lại kết quả đã được trả lại để chỉnh sửa")
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {item.completed_by}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")
