@@ -49,9 +49,14 @@ FORMS = {
     "evidence.add_file": lambda: {"criterion": "2.1", "title": "Tệp", "file": (io.BytesIO(PDF), "tep.pdf")},
     "evidence.add_link": lambda: {"criterion": "2.1", "url": "https://so.example/x", "title": "Liên kết"},
     "evidence.withdraw": lambda: {"reason": "Rút thử"},
+    "taskpage.save_draft": lambda: {"batch_note": "Nháp đợt 1"},
+    "taskpage.attach": lambda: {"file": (io.BytesIO(PDF), "dinh_kem.pdf")},
+    "taskpage.comment": lambda: {"body": "Ý kiến thử"},
+    "taskpage.send_back": lambda: {"unit": "TTRA", "comment": "Trả lại thử"},
 }
 IDS = {  # URL argument -> the kind of object it names
     "instance_id": INSTANCE, "evidence_id": EVIDENCE, "task_id": TASK, "name": "export", "filename": "static",
+    "attachment_id": "attachment",
 }
 
 ALL = dict.fromkeys(KINDS, "ok") | {"anonymous": "login"}
@@ -85,6 +90,15 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("evidence.add_file", "POST"): SEES | {"director": "refused", "admin": "refused"},
     ("evidence.add_link", "POST"): SEES | {"director": "refused", "admin": "refused"},
     ("evidence.withdraw", "POST"): SEES | {"director": "refused", "admin": "refused"},
+    # The task page: drafts and attachments of Thanh tra's step by who may do it; comments and downloads by all
+    # who see the instance; a contribution is sent back only by the lead from a consolidation (this step is not
+    # one, and not the lead's: refused to all who see it).
+    ("taskpage.save_draft", "POST"): SEES | {"lead": "refused", "director": "refused", "admin": "refused"},
+    ("taskpage.attach", "POST"): SEES | {"lead": "refused", "director": "refused", "admin": "refused"},
+    ("taskpage.download", "GET"): SEES,
+    ("taskpage.comment", "POST"): SEES,
+    ("taskpage.send_back", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director",
+                                                                  "admin")},
 }
 
 
@@ -122,8 +136,9 @@ class World:
         inst = start_self_assessment(self.db, actor)
         row = api.add_evidence_file(self.db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
         step = open_item(self.db, actor("tt.chuyenvien"), "collect_evidence", inst.id)
+        attached = service.attach_file(self.db, actor("tt.chuyenvien"), step.task_id, "dinh_kem.pdf", PDF)
         return {INSTANCE: str(inst.id), EVIDENCE: str(row.id), TASK: step.task_id, "export": EXPORT_NAME,
-                "static": "style.css"}
+                "static": "style.css", "attachment": str(attached.id)}
 
     def fingerprint(self):
         with self.db.engine.connect() as c:
@@ -131,7 +146,9 @@ class World:
                 "SELECT count(*) FROM audit_event", "SELECT count(*), sum(withdrawn) FROM evidence",
                 "SELECT status, count(*) FROM process_instance GROUP BY status ORDER BY status",
                 "SELECT state, count(*) FROM work_item GROUP BY state ORDER BY state",
-                "SELECT sum(session_version) FROM app_user"))
+                "SELECT sum(session_version) FROM app_user", "SELECT count(*) FROM task_draft",
+                "SELECT count(*) FROM instance_comment", "SELECT count(*) FROM attachment",
+                "SELECT count(*) FROM contribution_rework"))
 
     def outcome(self, kind: str, rule, method: str, org: str) -> str:
         values = {arg: self.ids[org][IDS[arg]] for arg in rule.arguments}
