@@ -338,7 +338,9 @@ def export_instance(db: Database, actor: Actor, instance_id: int, name: str) -> 
 def cancel_instance(db: Database, actor: Actor, instance_id: int, reason: str = "") -> instances.InstanceRow:
     """Cancel a running instance (administrators only; engine.core.access)."""
     with db.session() as s:
-        return instances.InstanceRow.of(instances.cancel(s, actor, instance_id, reason))
+        cancelled = instances.cancel(s, actor, instance_id, reason)
+        contributions.withdraw_open(s, instance_id)  # contributions sent back and not yet answered
+        return instances.InstanceRow.of(cancelled)
 
 
 def fire_due_timers(db: Database, now: datetime | None = None) -> int:

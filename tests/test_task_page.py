@@ -212,3 +212,13 @@ def test_sending_back_is_refused_to_others_and_for_bad_requests(db, actor):
     with pytest.raises(EngineError, match="không có kết quả phối hợp"):
         service.send_back_contribution(db, tt, start.task_id, "KHTC", "x")  # a step without contributions
     assert _kinds(db, inst.id).count("contribution_sent_back") == 1
+
+
+def test_cancelling_while_a_contribution_is_out_leaves_no_open_item(db, actor):
+    inst, consolidation = _to_consolidation(db, actor)
+    service.send_back_contribution(db, actor("tt.chuyenvien"), consolidation.task_id, "NVY", "Bổ sung")
+    service.cancel_instance(db, actor("admin"), inst.id, "Hủy thử")
+    states = {(i.bpmn_id, i.unit_code): i.state for i in service.instance_view(db, actor("admin"), inst.id)["items"]}
+    assert states[("contribute", "NVY")] == "CANCELLED" and states[("consolidate", "TTRA")] == "CANCELLED"
+    assert states[("contribute", "KHTC")] == "COMPLETED"
+    assert not [i for i in service.my_work_items(db, actor("nvy.chuyenvien")) if i.instance_id == inst.id]

@@ -193,6 +193,16 @@ def resubmit(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     return item
 
 
+def withdraw_open(session: Session, instance_id: int) -> None:
+    """An instance cancelled while contributions were out: their reopened tasks and the waiting consolidation
+    are closed as CANCELLED (the workflow's own cancel knows nothing of them)."""
+    out = select(ContributionRework.contribution_task_id).where(ContributionRework.instance_id == instance_id,
+                                                                ContributionRework.answered_at.is_(None))
+    now = clock.to_db(clock.now())
+    session.execute(update(WorkItem).where(WorkItem.instance_id == instance_id, (WorkItem.state == WAITING) | (
+        WorkItem.task_id.in_(out) & (WorkItem.state == "READY"))).values(state="CANCELLED", closed_at=now))
+
+
 def previous_answer(session: Session, version: definitions.Version, instance, rework: Rework) -> dict[str, Any]:
     """What the unit sent last time (its item in the consolidation's data, without the unit), to open the form
     with."""
