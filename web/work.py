@@ -53,6 +53,8 @@ def task(task_id: str):
     page = service.task_page(db(), actor(), task_id)
     if page.draft is not None and request.method == "GET":
         values = dict(page.draft.values)  # the draft is resumed as it was typed
+    shown_apart = {table.key for table in page.contributions}  # drawn side by side, not again as case data
+    ctx["context_rows"] = [row for row in ctx["context_rows"] if row[0] not in shown_apart]
     if page.rework is not None:
         ctx["prefill"] = page.previous  # a contribution sent back opens with what the unit sent
     panel = panels.task_panel(actor(), ctx["form"])
