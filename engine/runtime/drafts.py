@@ -19,7 +19,7 @@ from engine.core import access, audit, clock
 from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import TaskDraft
 from engine.core.org import Actor
-from engine.runtime import definitions, worklist
+from engine.runtime import definitions, instances
 
 MAX_VALUE_LENGTH = 20_000
 
@@ -36,14 +36,16 @@ class Draft:
 
 def save(session: Session, actor: Actor, task_id: str, submitted: Mapping[str, str]) -> Draft:
     """Save what was typed into an open task's form (its fields only); who may not do the step is refused."""
-    found = worklist.item_with_digest(session, task_id, light=True)
-    if found is None:
+    # Under the instance's lock, as a completion: two saves of one draft (or a save racing the completion that
+    # discards it) take turns instead of colliding on the row.
+    locked = instances.lock_task(session, task_id)
+    if locked is None:
         raise NotFound("Không tìm thấy công việc")
-    item, digest = found
-    access.check_step(session, actor, item, access.Action.SAVE_DRAFT)
-    if item.state != "READY" or item.instance.status != "running":
+    item, instance = locked.item, locked.instance
+    access.check_step(session, actor, item, access.Action.SAVE_DRAFT, instance=instance)
+    if item.state != "READY" or instance.status != "running":
         raise Conflict("Công việc này đã được xử lý; không thể lưu nháp")
-    fields = definitions.load(session, item.instance.definition_id, digest).form(item.form_key)["properties"]
+    fields = definitions.load(session, instance.definition_id, locked.digest).form(item.form_key)["properties"]
     values = {name: str(submitted[name]) for name in fields if name in submitted}
     if any(len(value) > MAX_VALUE_LENGTH for value in values.values()):
         raise EngineError(f"Nội dung một trường quá dài (tối đa {MAX_VALUE_LENGTH} ký tự); bản nháp chưa được lưu")
@@ -54,7 +56,7 @@ def save(session: Session, actor: Actor, task_id: str, submitted: Mapping[str, s
         session.add(row)
     row.values_json = json.dumps(values, ensure_ascii=False)
     row.saved_by, row.saved_by_name, row.saved_at = actor.login, actor.full_name, now
-    audit.record(session, "draft_saved", actor.login, instance_id=item.instance_id, org_id=item.org_id,
+    audit.record(session, "draft_saved", actor.login, instance_id=instance.id, org_id=instance.org_id,
                  task_id=task_id, summary=item.name)
     session.flush()
     return Draft(values, actor.login, actor.full_name, now)
