@@ -168,6 +168,10 @@ def test_the_lead_sends_one_contribution_back_and_the_consolidation_waits_for_it
     assert not [i for i in service.my_work_items(db, actor("khtc.chuyenvien")) if i.instance_id == inst.id]
     # the consolidation waits: out of the lead's worklist, and refused if submitted from a stale page
     assert not [i for i in service.my_work_items(db, tt) if i.bpmn_id == "consolidate"]
+    waiting = next(i for i in service.instance_view(db, tt, inst.id)["items"] if i.bpmn_id == "consolidate")
+    assert (waiting.state, waiting.deadline_state) == ("WAITING", "Trong hạn")  # still to do, not done
+    with pytest.raises(Conflict):  # nor can a draft or a file be added to it meanwhile
+        service.save_draft(db, tt, consolidation.task_id, {"summary": "x"})
     with pytest.raises(Conflict, match="đang chờ đơn vị phối hợp"):
         service.complete_task(db, tt, consolidation.task_id, REPORT)
     with pytest.raises(FormInvalid):
@@ -222,3 +226,12 @@ def test_cancelling_while_a_contribution_is_out_leaves_no_open_item(db, actor):
     assert states[("contribute", "NVY")] == "CANCELLED" and states[("consolidate", "TTRA")] == "CANCELLED"
     assert states[("contribute", "KHTC")] == "COMPLETED"
     assert not [i for i in service.my_work_items(db, actor("nvy.chuyenvien")) if i.instance_id == inst.id]
+
+
+def test_a_completed_task_takes_no_more_files(db, actor):
+    inst = start_review(db, actor)
+    step = open_item(db, actor("tt.chuyenvien"), "start_review", inst.id)
+    complete(db, actor("tt.chuyenvien"), "start_review", inst.id, {"scope": "x", "contribute_due": "2026-12-20"})
+    with pytest.raises(Conflict):  # a stale page
+        service.attach_file(db, actor("tt.chuyenvien"), step.task_id, "a.pdf", PDF)
+    assert service.instance_extras(db, actor("tt.chuyenvien"), inst.id).attachments == []
