@@ -476,7 +476,7 @@ def task_page(db: Database, actor: Actor, task_id: str) -> TaskPage:
         may_act = item.state in ("READY", contributions.WAITING) and access.may_do_step(actor, item)
         rework = contributions.open_rework(s, task_id) if item.state == "READY" else None
         task = instances.load(item.instance, version).get_task_from_id(UUID(task_id))
-        tables = contributions.side_by_side(version, task.data if task is not None else {})
+        tables = contributions.side_by_side(version, task.data if task is not None else {}, item.instance.process_key)
         return TaskPage(
             draft=drafts.of_task(s, task_id) if may_act and item.state == "READY" else None,
             comments=comments.of_instance(s, item.instance_id),
@@ -484,7 +484,7 @@ def task_page(db: Database, actor: Actor, task_id: str) -> TaskPage:
             contributions=tables, rework=rework,
             previous=contributions.previous_answer(s, version, item.instance, rework) if rework else {},
             waiting_for=contributions.open_for_consolidation(s, task_id), may_act=may_act,
-            may_send_back=may_act and bool(tables) and item.role == roles.LEAD_UNIT)
+            may_send_back=may_act and item.role == roles.LEAD_UNIT and any(t.returnable for t in tables))
 
 
 def submit_task_page(db: Database, actor: Actor, task_id: str, submitted: Mapping[str, str],

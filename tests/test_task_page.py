@@ -235,3 +235,18 @@ def test_a_completed_task_takes_no_more_files(db, actor):
     with pytest.raises(Conflict):  # a stale page
         service.attach_file(db, actor("tt.chuyenvien"), step.task_id, "a.pdf", PDF)
     assert service.instance_extras(db, actor("tt.chuyenvien"), inst.id).attachments == []
+
+
+def test_a_step_a_plug_in_checks_is_shown_side_by_side_but_not_sent_back_here(db, actor):
+    from tests.test_index_self_assessment import OWNER_LOGINS
+    from tests.test_index_self_assessment import start as start_self_assessment
+
+    inst = start_self_assessment(db, actor)
+    for unit, login in OWNER_LOGINS.items():
+        complete(db, actor(login), "collect_evidence", inst.id, {"batch_confirmed": True, "batch_note": f"{unit} xong"})
+    vp = actor("vp.chuyenvien")
+    review = open_item(db, vp, "review_batch", inst.id)
+    page = service.task_page(db, vp, review.task_id)
+    assert page.contributions and not page.contributions[0].returnable and not page.may_send_back
+    with pytest.raises(EngineError, match="không trả lại được tại đây"):
+        service.send_back_contribution(db, vp, review.task_id, next(iter(OWNER_LOGINS)), "Bổ sung")

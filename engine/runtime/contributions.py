@@ -24,7 +24,7 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.core import access, audit, clock
+from engine.core import access, audit, clock, hooks
 from engine.core.errors import Conflict, EngineError, FormInvalid, NotFound
 from engine.core.models import ContributionRework, WorkItem
 from engine.core.org import Actor
@@ -54,18 +54,26 @@ def collections(version: definitions.Version) -> list[Collection]:
     return found
 
 
+def returnable(process_key: str, bpmn_id: str) -> bool:
+    """May a contribution of this step be sent back? Not when a process plug-in checks the step or draws its
+    form (a resubmission here reads the plain form, without the plug-in's check or widgets)."""
+    return hooks.completion_check(process_key, bpmn_id) is None and hooks.panel(process_key) is None
+
+
 @dataclass(frozen=True)
 class SideBySide:
     """One collection as a table: a column per unit, a row per field of its form (label, value per unit)."""
 
     key: str
+    bpmn_id: str  # the multi-instance step that gave them
     title: str
     units: list[str]
     rows: list[tuple[str, str, list[Any]]]  # (field, label, [value of each unit, None when not given])
     choice_labels: dict[str, dict[Any, str]]
+    returnable: bool  # may one unit's answer be sent back (returnable())
 
 
-def side_by_side(version: definitions.Version, data: Mapping[str, Any]) -> list[SideBySide]:
+def side_by_side(version: definitions.Version, data: Mapping[str, Any], process_key: str) -> list[SideBySide]:
     """Every contribution collection in `data` (a task's data), all the fields of its form."""
     tables = []
     for found in collections(version):
@@ -77,8 +85,9 @@ def side_by_side(version: definitions.Version, data: Mapping[str, Any]) -> list[
         rows = [(name, spec.get("title", name), [i.get(name) for i in items]) for name, spec in fields]
         choice_labels = {name: dict(forms.choices(spec.get("items", {}) if spec.get("type") == "array" else spec))
                          for name, spec in fields}
-        tables.append(SideBySide(found.key, schema.get("title", found.key), [str(i["unit"]) for i in items], rows,
-                                 {k: v for k, v in choice_labels.items() if v}))
+        tables.append(SideBySide(found.key, found.bpmn_id, schema.get("title", found.key),
+                                 [str(i["unit"]) for i in items], rows, {k: v for k, v in choice_labels.items() if v},
+                                 returnable(process_key, found.bpmn_id)))
     return tables
 
 
@@ -130,6 +139,8 @@ def send_back(session: Session, actor: Actor, task_id: str, unit_code: str, comm
     found = _collection_with(version, dict(task.data) if task is not None else {}, unit_code)
     if found is None:
         raise EngineError("Đơn vị này không có kết quả phối hợp trong bước này")
+    if not returnable(instance.process_key, found.bpmn_id):
+        raise EngineError("Kết quả của bước này không trả lại được tại đây: quy trình có cách trả lại riêng")
     contribution = session.scalar(
         select(WorkItem).where(WorkItem.instance_id == instance.id, WorkItem.bpmn_id == found.bpmn_id,
                                WorkItem.unit_code == unit_code).order_by(WorkItem.id.desc()).limit(1))
