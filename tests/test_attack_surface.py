@@ -36,7 +36,7 @@ from tests.test_index_self_assessment import start as start_self_assessment
 from tests.web_helpers import login_ok, token
 from web.app import create_app
 
-INSTANCE, EVIDENCE, TASK, EXPORT, FILTER = "instance", "evidence", "task", "export", "filter"
+INSTANCE, EVIDENCE, TASK, EXPORT, FILTER, ATTACHMENT = "instance", "evidence", "task", "export", "filter", "attachment"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -79,6 +79,11 @@ ROUTES: dict[str, Route] = {
     "claims.reassign": Route(ids={"task_id": TASK}, form={"assignee": "tt.chuyenvien"}),
     "claims.approve": Route(ids={"task_id": TASK}, form={}),
     "claims.send_back": Route(ids={"task_id": TASK}, form={"comment": "Sửa lại"}),
+    "taskpage.save_draft": Route(ids={"task_id": TASK}, form={"batch_note": "Nháp lạ"}),
+    "taskpage.attach": Route(ids={"task_id": TASK}, form=lambda: {"file": (io.BytesIO(PDF), "la.pdf")}),
+    "taskpage.download": Route(ids={"attachment_id": ATTACHMENT}),
+    "taskpage.comment": Route(ids={"instance_id": INSTANCE}, form={"body": "Ý kiến lạ"}),
+    "taskpage.send_back": Route(ids={"task_id": TASK}, form={"unit": "TTRA", "comment": "Trả lại lạ"}),
 }
 
 BAD_IDS = ["0", "-1", str(2**63), str(10**20), "abc", "1e3", "01", " 1", "1.0", "\u0661", "\r\n", "%00",
@@ -142,7 +147,9 @@ class World:
                 "SELECT count(*), sum(withdrawn) FROM evidence",
                 "SELECT status, count(*) FROM process_instance GROUP BY status ORDER BY status",
                 "SELECT state, count(*) FROM work_item GROUP BY state ORDER BY state",
-                "SELECT count(*) FROM saved_filter"))
+                "SELECT (SELECT count(*) FROM saved_filter), (SELECT count(*) FROM task_draft),"
+                " (SELECT count(*) FROM instance_comment), (SELECT count(*) FROM attachment),"
+                " (SELECT count(*) FROM contribution_rework)"))
 
 
 # The people who attack: the owner unit of the objects (tt.chuyenvien of Huế: for CSRF and ids), two people of
@@ -167,6 +174,7 @@ def world(demo_template, tmp_path_factory):
     evidence = api.add_evidence_file(db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
     task = open_item(db, actor("tt.chuyenvien"), "collect_evidence", inst.id)
     saved = service.save_filter(db, actor("tt.chuyenvien"), "mine", "Sắp đến hạn", {"state": "due_soon"})
+    attached = service.attach_file(db, actor("tt.chuyenvien"), task.task_id, "dinh_kem.pdf", PDF)
     app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
     other_org = next(code for code, _ in service.organisations(db) if code != DEMO_ORG)
     people = dict(PERSONAS) | {f"foreign {name}": (name, other_org) for name in FOREIGN}
@@ -178,7 +186,8 @@ def world(demo_template, tmp_path_factory):
     clients["anonymous"] = app.test_client()
     tokens["anonymous"] = token(clients["anonymous"].get("/login").get_data(as_text=True))
     yield World(app, db, {INSTANCE: str(inst.id), EVIDENCE: str(evidence.id), TASK: task.task_id,
-                               EXPORT: EXPORT_NAME, FILTER: str(saved.id)}, clients, tokens)
+                               EXPORT: EXPORT_NAME, FILTER: str(saved.id), ATTACHMENT: str(attached.id)},
+                              clients, tokens)
     db.engine.dispose()
     clock.install(previous)
 

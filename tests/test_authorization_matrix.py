@@ -51,15 +51,17 @@ FORMS = {
     "evidence.withdraw": lambda: {"reason": "Rút thử"},
     "work.save_filter": lambda: {"list": "mine", "filter_name": "Quá hạn", "state": "overdue"},
     "work.delete_filter": dict,
-
-
     "claims.claim": dict, "claims.release": dict, "claims.approve": dict,
     "claims.reassign": lambda: {"assignee": "tt.chuyenvien"},
     "claims.send_back": lambda: {"comment": "Bổ sung số liệu"},
+    "taskpage.save_draft": lambda: {"batch_note": "Nháp đợt 1"},
+    "taskpage.attach": lambda: {"file": (io.BytesIO(PDF), "dinh_kem.pdf")},
+    "taskpage.comment": lambda: {"body": "Ý kiến thử"},
+    "taskpage.send_back": lambda: {"unit": "TTRA", "comment": "Trả lại thử"},
 }
 IDS = {  # URL argument -> the kind of object it names
     "instance_id": INSTANCE, "evidence_id": EVIDENCE, "task_id": TASK, "name": "export", "filename": "static",
-    "filter_id": "filter",
+    "filter_id": "filter", "attachment_id": "attachment",
 }
 
 ALL = dict.fromkeys(KINDS, "ok") | {"anonymous": "login"}
@@ -110,6 +112,17 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("claims.approve", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director", "admin")},
     ("claims.send_back", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director",
                                                                  "admin")},
+
+
+    # The task page: drafts and attachments of Thanh tra's step by who may do it; comments and downloads by all
+    # who see the instance; a contribution is sent back only by the lead from a consolidation (this step is not
+    # one, and not the lead's: refused to all who see it).
+    ("taskpage.save_draft", "POST"): SEES | {"lead": "refused", "director": "refused", "admin": "refused"},
+    ("taskpage.attach", "POST"): SEES | {"lead": "refused", "director": "refused", "admin": "refused"},
+    ("taskpage.download", "GET"): SEES,
+    ("taskpage.comment", "POST"): SEES,
+    ("taskpage.send_back", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director",
+                                                                  "admin")},
 }
 
 
@@ -148,8 +161,9 @@ class World:
         row = api.add_evidence_file(self.db, actor("tt.chuyenvien"), inst.id, "2.1", "Danh mục.pdf", PDF)
         step = open_item(self.db, actor("tt.chuyenvien"), "collect_evidence", inst.id)
         saved = service.save_filter(self.db, actor("tt.chuyenvien"), "mine", "Sắp đến hạn", {"state": "due_soon"})
+        attached = service.attach_file(self.db, actor("tt.chuyenvien"), step.task_id, "dinh_kem.pdf", PDF)
         return {INSTANCE: str(inst.id), EVIDENCE: str(row.id), TASK: step.task_id, "export": EXPORT_NAME,
-                "static": "style.css", "filter": str(saved.id)}
+                "static": "style.css", "filter": str(saved.id), "attachment": str(attached.id)}
 
     def fingerprint(self):
         with self.db.engine.connect() as c:
@@ -157,7 +171,9 @@ class World:
                 "SELECT count(*) FROM audit_event", "SELECT count(*), sum(withdrawn) FROM evidence",
                 "SELECT status, count(*) FROM process_instance GROUP BY status ORDER BY status",
                 "SELECT state, count(*) FROM work_item GROUP BY state ORDER BY state",
-                "SELECT sum(session_version) FROM app_user", "SELECT count(*) FROM saved_filter"))
+                "SELECT sum(session_version) FROM app_user", "SELECT count(*) FROM saved_filter",
+                "SELECT count(*) FROM task_draft", "SELECT count(*) FROM instance_comment",
+                "SELECT count(*) FROM attachment", "SELECT count(*) FROM contribution_rework"))
 
     def outcome(self, kind: str, rule, method: str, org: str) -> str:
         values = {arg: self.ids[org][IDS[arg]] for arg in rule.arguments}

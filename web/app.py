@@ -20,7 +20,7 @@ from engine.core.config import ConfigError, Settings, parse_bool, parse_hops
 from engine.core.db import Database
 from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 
-from . import auth, claims, evidence, filters, people, plans, processes, security, work
+from . import auth, claims, evidence, filters, people, plans, processes, security, taskpage, work
 
 csrf = CSRFProtect()
 
@@ -134,6 +134,7 @@ def create_app(config_map: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(plans.bp)
     app.register_blueprint(evidence.bp)
     app.register_blueprint(claims.bp)
+    app.register_blueprint(taskpage.bp)
     auth.init_throttle(app)
 
     @app.context_processor

@@ -67,6 +67,7 @@ STATUS_CLASS = {worklist.ON_TIME: "ok", worklist.OVERDUE: "late", worklist.DONE_
                 worklist.DONE_LATE: "done-late", "": "none"}  # "": withdrawn by the process, no deadline state
 STATE_LABEL = {"READY": "Đang chờ xử lý", "COMPLETED": "Đã hoàn thành", "CANCELLED": "Đã hủy",
                "IN_REVIEW": "Chờ trưởng phòng duyệt",
+               "WAITING": "Chờ đơn vị gửi lại kết quả",
                "running": "Đang thực hiện", "completed": "Đã kết thúc", "cancelled": "Đã hủy"}
 
 

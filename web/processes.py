@@ -36,7 +36,8 @@ def instance(instance_id: int):
     viewer_installed = Path(current_app.static_folder, DIAGRAM_VIEWER).is_file()
     return render_template("instance.html", **view, diagram_viewer=DIAGRAM_VIEWER if viewer_installed else None,
                            panel=panels.instance_panel(actor(), view["instance"]),
-                           exports=service.instance_exports(view["instance"]))
+                           exports=service.instance_exports(view["instance"]),
+                           extras=service.instance_extras(db(), actor(), instance_id))
 
 
 @bp.route("/instances/<id:instance_id>/exports/<name>")

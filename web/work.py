@@ -80,20 +80,30 @@ def task(task_id: str):
     if request.method == "POST":
         values = request.form.to_dict()
         try:
-            form = service.submit_task(db(), actor(), task_id, request.form, widgets=_read_widgets)
+            done = service.submit_task_page(db(), actor(), task_id, request.form, widgets=_read_widgets,
+                                            had_draft=request.form.get("had_draft") == "1",
+                                            rework=request.form.get("rework") == "1")
         except FormInvalid as exc:
             errors = exc.errors
         except Conflict as exc:
             flash(str(exc), "error")
             return redirect(url_for("work.task", task_id=task_id)), 303
         else:
-            flash(f"Đã gửi trưởng phòng duyệt: {form.name}" if form.held else f"Đã hoàn thành: {form.name}", "success")
+            flash(f"Đã gửi trưởng phòng duyệt: {done.name}" if done.held else f"Đã hoàn thành: {done.name}",
+                  "success")
             return redirect(url_for("work.worklist")), 303
         flash("Vui lòng kiểm tra lại các trường được đánh dấu.", "error")
     ctx = service.task_context(db(), actor(), task_id)
+    page = service.task_page(db(), actor(), task_id)
+    if page.draft is not None and request.method == "GET":
+        values = dict(page.draft.values)  # the draft is resumed as it was typed
+    shown_apart = {table.key for table in page.contributions}  # drawn side by side, not again as case data
+    ctx["context_rows"] = [row for row in ctx["context_rows"] if row[0] not in shown_apart]
+    if page.rework is not None:
+        ctx["prefill"] = page.previous  # a contribution sent back opens with what the unit sent
     panel = panels.task_panel(actor(), ctx["form"])
     ctx["context_rows"] = panels.without_shown(ctx["context_rows"], panel)
     return render_template("task.html", units=service.unit_names(db(), actor().org_id), errors=errors,
-                           values=values, panel=panel, manager=service.manager_panel(db(), actor(), task_id),
+                           values=values, panel=panel, page=page, manager=service.manager_panel(db(), actor(), task_id),
                            widgets=panels.widget_fields(ctx["schema"], panel, ctx["prefill"], values, errors),
                            **ctx), (400 if request.method == "POST" else 200)

@@ -15,6 +15,9 @@ The rule users expect:
   may then do that one step;
 - a Trưởng phòng approves or returns the unit's contribution held for their review (process property
   unit_review);
+- on a task page, who may do the step saves a draft of its form and attaches files to it, and the lead doing a
+  consolidation sends one unit's contribution back; everyone who sees an instance comments on it and downloads
+  its attachments;
 - a process is started by its lead unit (or an administrator, or the system); only an administrator cancels.
 
 An instance's parties (lead, supporting and approver units) are stored with it (`instance_unit`), so lists are
@@ -51,6 +54,12 @@ class Action(StrEnum):
     VIEW_UNIT_WORK = "view_unit_work"  # Việc của đơn vị: the open items of a unit
     SAVE_FILTER = "save_filter"
     DELETE_FILTER = "delete_filter"
+    # The task page (engine.runtime.drafts, comments, attachments, contributions):
+    SAVE_DRAFT = "save_draft"  # as completing: who may do the step
+    ATTACH = "attach"  # as completing: who may do the step attaches files to it
+    SEND_BACK = "send_back"  # as completing the consolidation: its lead sends one unit's contribution back
+    COMMENT = "comment"  # as viewing: everyone who sees the instance takes part in its thread
+    DOWNLOAD_ATTACHMENT = "download_attachment"  # as viewing the instance
 
 
 LEAD, SUPPORTING, APPROVER = "lead", "supporting", "approver"
@@ -146,14 +155,15 @@ def check_step(session, actor: Actor, item, action: Action = Action.VIEW_TASK, i
     mine = holds_step(actor, item)
     if not mine and not can_view_instance(session, actor, instance if instance is not None else item.instance):
         raise NotFound("Không tìm thấy công việc")
-    if action in (Action.COMPLETE_TASK, Action.CLAIM_TASK, Action.RELEASE_TASK,
-                  Action.REVIEW_CONTRIBUTION) and not mine:
+    if action in _DOER_ACTIONS and not mine:
         raise Forbidden("Bạn không có quyền thực hiện bước này (chỉ đơn vị và vai trò được giao)")
-    if action in (Action.COMPLETE_TASK, Action.RELEASE_TASK, Action.REVIEW_CONTRIBUTION):
+    if action in _CLAIM_BOUND_ACTIONS:
         # (the completion's lock row carries assignee_id: this check costs no statement)
         assignee = getattr(item, "assignee_id", None)
         if assignee is not None and assignee != actor.user_id and not is_unit_head(actor, item):
             raise Forbidden(CLAIMED_BY_OTHER)
+    if action == Action.SEND_BACK and item.role != roles.LEAD_UNIT:
+        raise Forbidden("Chỉ đơn vị chủ trì trả lại kết quả của đơn vị phối hợp")
     if action == Action.REASSIGN_TASK and not is_unit_head(actor, item):
         raise Forbidden("Chỉ trưởng đơn vị được giao lại công việc của đơn vị")
     return item
@@ -170,6 +180,22 @@ def check_assignee(item, target: Actor | None) -> Actor:
     elif not target.holds(item.role, item.unit_code):
         raise EngineError("Người được giao không thuộc đơn vị hoặc không có vai trò thực hiện bước này")
     return target
+
+
+# Who may do the step (holds its role for its unit) takes these; the claim-bound ones also wait for the claimant.
+_DOER_ACTIONS = frozenset({Action.COMPLETE_TASK, Action.CLAIM_TASK, Action.RELEASE_TASK, Action.REVIEW_CONTRIBUTION,
+                           Action.SAVE_DRAFT, Action.ATTACH, Action.SEND_BACK})
+_CLAIM_BOUND_ACTIONS = frozenset({Action.COMPLETE_TASK, Action.RELEASE_TASK, Action.REVIEW_CONTRIBUTION,
+                                  Action.SAVE_DRAFT, Action.SEND_BACK})
+
+
+def check_instance_action(session: Session, actor: Actor, instance: ProcessInstance | None,
+                          action: Action) -> ProcessInstance:
+    """An action on an instance as a whole that everyone who may see it may take (COMMENT, DOWNLOAD_ATTACHMENT,
+    VIEW_INSTANCE): the instance-view rule; NotFound otherwise."""
+    if action not in (Action.VIEW_INSTANCE, Action.COMMENT, Action.DOWNLOAD_ATTACHMENT):
+        raise ValueError(f"not an instance-wide action: {action}")
+    return check_view_instance(session, actor, instance)
 
 
 def may_start(actor: Actor, lead_unit: str) -> bool:

@@ -25,6 +25,12 @@ KIND_LABELS = {
     "claim": "Nhận xử lý", "release": "Trả lại cho đơn vị", "reassign": "Giao lại", "delegate": "Ủy quyền",
     "unit_review_submit": "Gửi trưởng phòng duyệt", "unit_review_approve": "Trưởng phòng duyệt",
     "unit_review_return": "Trưởng phòng trả lại",
+
+
+    # The task page (engine.runtime.drafts, comments, attachments, contributions):
+    "draft_saved": "Lưu nháp", "comment": "Ý kiến", "attachment_add": "Đính kèm tệp",
+    "contribution_sent_back": "Trả lại kết quả đơn vị phối hợp",
+    "contribution_resubmitted": "Gửi lại kết quả đã chỉnh sửa",
 }
 
 

@@ -280,3 +280,66 @@ class UnitReview(Base):
 
 # Steps given to a person (claims, ủy quyền): "delegated to me" is answered by an index lookup, not a scan.
 Index("ix_work_item_assignee", WorkItem.assignee_id, WorkItem.state)
+
+
+# --- The task page: drafts, comments, attachments, contributions sent back (migration 0009_task_page) ---------------
+
+class TaskDraft(Base):
+    """What was typed into a task's form and saved without completing it (one per task; the last save wins)."""
+
+    __tablename__ = "task_draft"
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    values_json: Mapped[str] = mapped_column(Text)  # {field: the string typed}
+    saved_by: Mapped[str] = mapped_column(String(80))
+    saved_by_name: Mapped[str] = mapped_column(String(200))
+    saved_at: Mapped[datetime]
+
+
+class InstanceComment(Base):
+    """A comment in an instance's thread (plain text; never edited)."""
+
+    __tablename__ = "instance_comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))  # the task page it was written on, if any
+    author: Mapped[str] = mapped_column(String(80))
+    author_name: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """A file attached to a task (content checked by engine.runtime.uploads, stored here, loaded only to
+    download)."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_by_name: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime]
+
+
+class ContributionRework(Base):
+    """One unit's contribution the lead sent back for revision (engine.runtime.contributions): open until the unit
+    answers; the answer replaces that unit's contribution in the consolidation's data."""
+
+    __tablename__ = "contribution_rework"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    consolidation_task_id: Mapped[str] = mapped_column(String(36))
+    contribution_task_id: Mapped[str] = mapped_column(String(36), index=True)
+    unit_code: Mapped[str] = mapped_column(String(40))
+    comment: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_by_name: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime]
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None]

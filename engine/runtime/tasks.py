@@ -221,6 +221,8 @@ def _open_step(session: Session, actor: Actor, task_id: str) -> _Step:
     access.check_step(session, actor, item, access.Action.COMPLETE_TASK, instance=instance)
     if item.form_key == unit_review.FORM_KEY:
         raise Conflict("Kết quả này được trưởng phòng duyệt hoặc trả lại bằng các nút của trang")
+    if item.state == "WAITING":  # (engine.runtime.contributions: a contribution it needs is out for revision)
+        raise Conflict("Bước này đang chờ đơn vị phối hợp gửi lại kết quả đã được trả lại để chỉnh sửa")
     if item.state != "READY" or instance.status != "running":
         by = f" bởi {org.person_name(session, instance.org_id, item.completed_by)}" if item.completed_by else ""
         raise Conflict(f"Công việc này đã được xử lý{by}; không thể gửi lại")

@@ -139,12 +139,16 @@ def deadline_state(open_: bool, due_db: datetime | None, closed_db: datetime | N
     return DONE_LATE if due is not None and closed is not None and closed >= due else DONE_ON_TIME
 
 
+# Not yet done: READY, or WAITING (a consolidation whose contribution was sent back: engine.runtime.contributions).
+OPEN_STATES = frozenset({"READY", "WAITING"})
+
+
 def status(item: WorkItem, now: datetime | None = None) -> str:
     """The deadline state of a work item; "" for one the process withdrew (CANCELLED), which nobody completed,
     on time or late."""
     if item.state == "CANCELLED":
         return ""
-    return deadline_state(item.state == "READY", item.due_at, item.closed_at, now)
+    return deadline_state(item.state in OPEN_STATES, item.due_at, item.closed_at, now)
 
 
 def instance_status(instance: ProcessInstance, now: datetime | None = None) -> str:
@@ -234,7 +238,7 @@ def _row(r) -> WorklistRow:
     item, instance = r[:12], r[12:]  # the work item's columns, then its instance's
     state, due_at, closed_at = item[7], item[8], item[9]
     return WorklistRow(*item, InstanceSummary(item[11], *instance),
-                       "" if state == "CANCELLED" else deadline_state(state == "READY", due_at, closed_at))
+                       "" if state == "CANCELLED" else deadline_state(state in OPEN_STATES, due_at, closed_at))
 
 
 def row_of(item: WorkItem) -> WorklistRow:

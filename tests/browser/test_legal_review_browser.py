@@ -161,11 +161,12 @@ def test_legal_document_review_end_to_end(live_server, page):
     shot(page, "06_instance_at_consolidate")
     open_my_task(page, CONSOLIDATE)
     info = page.locator("section.card", has=page.get_by_role("heading", name="Thông tin hồ sơ"))
-    expect(info).to_contain_text("Kết quả của các đơn vị phối hợp")
-    expect(info).to_contain_text(KHTC)
-    expect(info).to_contain_text(NVY)
-    expect(info).to_contain_text("Đề nghị sửa đổi Quyết định 12/2021/QĐ-UBND")
-    expect(info).to_contain_text("Đề nghị bãi bỏ Quyết định 25/2020/QĐ-UBND")
+    side_by_side = page.locator("section.contributions")  # the units' results, a column each
+    expect(side_by_side).to_contain_text("Kết quả rà soát của đơn vị")
+    expect(side_by_side).to_contain_text(KHTC)
+    expect(side_by_side).to_contain_text(NVY)
+    expect(side_by_side).to_contain_text("Đề nghị sửa đổi Quyết định 12/2021/QĐ-UBND")
+    expect(side_by_side).to_contain_text("Đề nghị bãi bỏ Quyết định 25/2020/QĐ-UBND")
     expect(info).to_contain_text(scope)
     expect(page.get_by_label("Tên báo cáo")).to_have_value(
         "Báo cáo kết quả công tác rà soát, hệ thống hóa văn bản QPPL"
@@ -182,7 +183,8 @@ def test_legal_document_review_end_to_end(live_server, page):
     # --- Giám đốc approves -----------------------------------------------------------------------------------
     login(page, base, "giamdoc")
     open_my_task(page, APPROVE)
-    expect(page.locator("section.card")).to_contain_text("Đã rà soát 12 văn bản")
+    expect(page.locator("section.card", has=page.get_by_role("heading", name="Thông tin hồ sơ"))).to_contain_text(
+        "Đã rà soát 12 văn bản")
     page.get_by_label("Phê duyệt, ban hành").check()
     shot(page, "07_approve")
     submit_task(page)

@@ -222,11 +222,11 @@ def test_tthc_control_plan_end_to_end(case, page):
     expect(page.locator("#steps tbody tr").filter(has_text=CONTRIBUTE)).to_have_count(12)
     shot(page, "06_instance_at_finalize")
     open_my_task(page, FINALIZE)
-    info = info_card(page)
-    expect(info).to_contain_text("Kết quả của các đơn vị phối hợp")
-    expect(info).to_contain_text(KHTC)
-    expect(info).to_contain_text(NVY)
-    expect(info).to_contain_text("Đề nghị bố trí kinh phí số hóa hồ sơ TTHC")
+    side_by_side = page.locator("section.contributions")  # the units' answers, a column each
+    expect(side_by_side).to_contain_text("các đơn vị phối hợp")
+    expect(side_by_side).to_contain_text(KHTC)
+    expect(side_by_side).to_contain_text(NVY)
+    expect(side_by_side).to_contain_text("Đề nghị bố trí kinh phí số hóa hồ sơ TTHC")
     expect(page.locator("#f-document_title")).to_have_value(DOCUMENT_TITLE)  # carried over from the draft
     page.get_by_label("Nội dung dự thảo trình ký (tóm tắt)").fill(
         "Dự thảo Kế hoạch kiểm soát TTHC năm 2027, đã tiếp thu ý kiến của 12 đơn vị."

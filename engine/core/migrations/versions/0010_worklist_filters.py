@@ -11,7 +11,7 @@ from alembic import op
 from engine.core.search_text import fold
 
 revision = "0010_worklist_filters"
-down_revision = "0008_unit_management"
+down_revision = "0009_task_page"
 branch_labels = None
 depends_on = None
 
