@@ -23,7 +23,7 @@ from engine.plugins.index_self_assessment.appraisal_export import EXPORT_NAME
 from engine.plugins.index_self_assessment.evidence import CONTENT_TYPES, MAX_FILE_BYTES
 from engine.plugins.index_self_assessment.plugin import PANEL, SCORES_WIDGET
 
-from . import panels, processes
+from . import filters, panels, processes
 from .auth import actor
 from .context import db
 from .security import attachment, safe_next
@@ -62,13 +62,13 @@ def panel_context(data: dict[str, Any], here: str) -> dict[str, Any]:
 
 
 def _shown(value: Any) -> str:
-    """A score as the number input shows it: 1.75 -> '1.75', 2.0 -> '2', '1,5' -> '1.5', text kept as typed."""
+    """A score as its input shows it, exactly as it is stored (1.5 -> '1,5', 2.0 -> '2'); typed text that is not
+    a number is kept as typed."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, (int, float)):
-        return f"{value:g}"
-    number = api.score_number(str(value)) if str(value).strip() else None
-    return f"{number:g}" if number is not None else str(value)
+        return filters.vn_number(value)
+    return str(value)
 
 
 def read_scores(p: dict[str, Any], name: str, form: Mapping[str, str]) -> dict[str, Any]:
@@ -127,13 +127,11 @@ def filesize(size: int | None) -> str:
 
 @bp.app_template_filter("points")
 def points(value: Any) -> str:
-    """2 -> '2', 1.5 -> '1,5', 0.25 -> '0,25' (Vietnamese decimal comma); '' for nothing."""
-    if value is None or value == "" or isinstance(value, bool):
-        return ""
-    try:
-        return f"{float(value):g}".replace(".", ",")
-    except (TypeError, ValueError):
-        return str(value)
+    """Points as the UI shows every number (web.filters.vn_number): 2 -> '2', 1.5 -> '1,5'; '' for nothing."""
+    if isinstance(value, str) and value.strip():
+        number = api.score_number(value)
+        return filters.vn_number(number) if number is not None else value
+    return filters.vn_number(value)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Task forms: one JSON Schema per user task in forms/<key>.schema.json, Vietnamese labels.
 
 Schema conventions understood by the renderer: `title` per field, `format: date` (entered dd/mm/yyyy, stored
-ISO yyyy-mm-dd), `x-widget: textarea | radio | lines`, choices as `oneOf: [{const, title}]`.
+ISO yyyy-mm-dd), numbers in Vietnamese notation (engine.runtime.numbers: "1,5"),
+`x-widget: textarea | radio | lines`, choices as `oneOf: [{const, title}]`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from jsonschema.exceptions import SchemaError
 
 from engine.core import config
 from engine.core.errors import FormInvalid
+from engine.runtime import numbers
 
 FORMS_DIR = config.FORMS_DIR  # shipped; config.apply() sets the deployment's (CCHC_FORMS_DIR)
 _KEY = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
@@ -73,16 +75,11 @@ def coerce(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any],
         if value is None or str(value).strip() == "":
             continue
         value = str(value).strip()
-        if kind == "integer":
+        if kind in ("integer", "number"):
             try:
-                data[name] = int(value.replace(".", "").replace(" ", ""))
-            except ValueError:
-                errors[name] = "Phải là số nguyên"
-        elif kind == "number":
-            try:
-                data[name] = float(value.replace(",", "."))
-            except ValueError:
-                errors[name] = "Phải là số"
+                data[name] = numbers.parse_number(value, integer=kind == "integer")
+            except numbers.NumberError as exc:
+                errors[name] = str(exc)
         elif kind == "array":
             data[name] = [line.strip() for line in value.splitlines() if line.strip()]
         elif field.get("format") == "date":
