@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 MAX_DIGITS = 15
 
 _PLAIN = re.compile(r"^[+-]?\d+$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
-_COMMA = re.compile(r"^([+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)),(\d+)$")
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")  # "0.500" is no thousands grouping
+_COMMA = re.compile(r"^([+-]?(?:\d+|[1-9]\d{0,2}(?:\.\d{3})+)),(\d+)$")
 _POINT = re.compile(r"^[+-]?\d+\.\d+$")
 
 

@@ -36,12 +36,14 @@ def score_number(value: Any) -> float | None:
 
 
 def score_error(value: Any) -> str:
-    """Why a score entry is not a number, in Vietnamese (the parser's own reason for typed text)."""
+    """Why a score entry is not a number, in Vietnamese: the parser's own reason where it has a particular one
+    (an ambiguous "1.500"), else that it must be a number."""
     if isinstance(value, str):
         try:
             numbers.parse_number(value)
         except numbers.NumberError as exc:
-            return f"Điểm: {str(exc)[0].lower()}{str(exc)[1:]}"
+            if str(exc) != numbers.NOT_A_NUMBER:
+                return f"Điểm: {str(exc)[0].lower()}{str(exc)[1:]}"
     return "Điểm phải là một số"
 
 
