@@ -21,7 +21,7 @@ from engine.core.errors import Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
 from engine.planning import calendar, deadlines
-from engine.runtime import definitions, state_cache, timers, worklist
+from engine.runtime import definitions, start_rules, state_cache, timers, worklist
 from engine.runtime.deploy import latest_definition
 from engine.runtime.script_engine import ENGINE
 from engine.runtime.serializer import SERIALIZER_VERSION, restore, state_document
@@ -50,9 +50,11 @@ def default_due(definition: ProcessDefinition, year: int) -> datetime | None:
 def start_instance(session: Session, actor: Actor, process_key: str, *, lead_unit: str, period: str,
                    supporting_units: list[str] | None = None, approver_unit: str = DEFAULT_APPROVER_UNIT,
                    due_at: datetime | None = None, data: dict[str, Any] | None = None,
-                   duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
+                   duty_key: str | None = None, title: str | None = None,
+                   started_late: bool = False) -> ProcessInstance:
     """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
-    first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
+    first wait state. Raises AlreadyStarted (a Conflict, with the instance) if the duty already has an instance
+    for that unit and period. `started_late`: a start by hand confirmed after its deadline (the history says so)."""
     access.check_start(actor, lead_unit)
     definition = latest_definition(session, process_key)
     if definition is None:
@@ -62,10 +64,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
         if unit_by_code(session, org_id, code) is None:
             raise EngineError(f"Không có đơn vị '{code}' trong tổ chức")
     duty_key = duty_key or process_key
-    if session.scalar(select(ProcessInstance.id).where(
-            ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_key,
-            ProcessInstance.lead_unit_code == lead_unit, ProcessInstance.period == period)) is not None:
-        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}")
+    start_rules.check_not_started(session, org_id, duty_key, lead_unit, period)
     years = re.findall(r"\d{4}", period)
     if not years or len(period) > 20:
         raise EngineError(f"Kỳ '{period}' không hợp lệ (ví dụ: 2026, H1/2026, Q3/2026)")
@@ -78,6 +77,8 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
         "supporting_units": [u for u in (supporting_units or []) if u != lead_unit],
         "return_count": 0, "max_returns": DEFAULT_MAX_RETURNS,
     }
+    if started_late:
+        initial["started_late"] = True
     if due_at is not None:
         initial["due_at"] = due_at.astimezone(clock.VN_TZ).isoformat()
         days = int(meta(definition)["properties"].get("reminder_working_days", "5"))
@@ -104,10 +105,13 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             session.flush()
     except IntegrityError:
         # Another request started the same duty, unit and period between our check and our insert.
-        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}") from None
+        with session.no_autoflush:  # (the refused row is still pending)
+            start_rules.check_not_started(session, org_id, duty_key, lead_unit, period)
+        raise start_rules.already_started(session, org_id, lead_unit, period, None, None) from None
     access.record_parties(session, instance, initial["supporting_units"], approver_unit)
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
-                 summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}",
+                 summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}"
+                 + (f" — khởi tạo muộn, sau hạn {due_at.astimezone(clock.VN_TZ):%d/%m/%Y}" if started_late else ""),
                  payload={"initial": initial})
     audit_timers(session, instance, fired)
     save(session, instance, workflow, version, Mirror.EMPTY, after)
