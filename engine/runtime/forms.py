@@ -16,7 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
-from engine.core import config
+from engine.core import clock, config
 from engine.core.errors import FormInvalid
 from engine.runtime import numbers
 
@@ -86,6 +86,9 @@ def coerce(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any],
             parsed = parse_vn_date(value)
             if parsed is None:
                 errors[name] = "Ngày không hợp lệ (nhập dd/mm/yyyy)"
+            elif not in_date_window(parsed):
+                low, high = date_window()
+                errors[name] = f"Ngày {parsed:%d/%m/%Y} không hợp lý: phải trong khoảng năm {low} đến năm {high}"
             else:
                 data[name] = parsed.isoformat()
         else:
@@ -101,6 +104,23 @@ def parse_and_validate(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dic
     except FormInvalid as exc:
         errors = {**exc.errors, **errors}  # a value that could not be read says why, not just "required"
     return data, errors
+
+
+# A date typed into a form (a document's date, a deadline) is within these years of today: 1900 or 2099 is a
+# typing slip, not a date of this work.
+DATE_YEARS_BACK, DATE_YEARS_AHEAD = 30, 5
+
+
+def date_window() -> tuple[int, int]:
+    """The first and last year a form date may have (around today)."""
+    year = clock.today_local().year
+    return year - DATE_YEARS_BACK, year + DATE_YEARS_AHEAD
+
+
+def in_date_window(day: date) -> bool:
+    """Whether a typed date is within date_window()."""
+    low, high = date_window()
+    return low <= day.year <= high
 
 
 def parse_vn_date(value: str) -> date | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.core import clock, org
+from engine.core import access, clock, org
 from engine.core.errors import EngineError
 from engine.core.models import ProcessInstance
 from engine.core.org import Actor
@@ -65,6 +65,7 @@ def start(session: Session, actor: Actor, process_key: str, lead_unit: str, peri
     The year must be one of the plan's years; the deadline (typed, or the process's default) within sane bounds
     and not past unless `late` confirms a late start. When the plan has exactly one duty run by this process
     for this unit and year, the instance is that duty's: the duty list and this form refuse a second one alike."""
+    access.check_start(actor, lead_unit)  # who may start for the unit, before anything about what they typed
     period = parse_period(period)
     year = int(period)
     reg = _registry(session, actor.org_id)

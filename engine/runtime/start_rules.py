@@ -15,23 +15,28 @@ from engine.core import clock, org
 from engine.core.errors import AlreadyStarted, EngineError, LateStart
 from engine.core.models import ProcessInstance
 
-# Without a plan (or with a plan whose years cannot be read): the year before this one to two years ahead.
+# The years a period may be started for, around today (the plan's years narrow it further).
 YEARS_BEFORE, YEARS_AHEAD = 1, 2
 
 
 def plan_years(years_text: str | None, today: date) -> range:
-    """The years a plan covers from its registry's `years` ("2021-2030", "2021"); without one, a sane window
-    around `today`."""
+    """The years one may start a period for: those of the plan (its registry's `years`, "2021-2030", "2021"),
+    and no further than a sane window around `today` (the year before … two years ahead), with or without a
+    plan: a plan to 2030 does not make a 2030 period startable in 2026."""
+    window = range(today.year - YEARS_BEFORE, today.year + YEARS_AHEAD + 1)
     found = [int(y) for y in re.findall(r"\d{4}", years_text or "")]
-    if found:
-        return range(min(found), max(found) + 1)
-    return range(today.year - YEARS_BEFORE, today.year + YEARS_AHEAD + 1)
+    if not found:
+        return window
+    return range(max(min(found), window.start), min(max(found) + 1, window.stop))
 
 
 def check_year(year: int, years: range) -> None:
-    """EngineError unless `year` is one of the plan's years."""
+    """EngineError unless `year` is one of `years` (plan_years)."""
     if year not in years:
-        raise EngineError(f"Kỳ {year} nằm ngoài thời gian của kế hoạch (năm {years.start} đến năm {years.stop - 1})")
+        if not years:
+            raise EngineError(f"Không thể khởi tạo cho năm {year}: kế hoạch không còn năm nào đang thực hiện")
+        raise EngineError(f"Kỳ {year} nằm ngoài thời gian có thể khởi tạo (từ năm {years.start} đến năm "
+                          f"{years.stop - 1})")
 
 
 def check_deadline(due: datetime, year: int, late: bool) -> None:
