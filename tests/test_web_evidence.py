@@ -315,7 +315,7 @@ def test_self_score_table_shows_every_criterion_with_its_evidence(client, db, ac
     table = html[html.index('class="list small scores"'):]
     assert len(re.findall(r"<tr data-code=", table)) == len(resolved())
     row = tr(table, "2.1")
-    assert "Tham mưu ban hành văn bản QPPL" in row and "<td>3</td>" in row and "<td>1</td>" in row
+    assert "Tham mưu ban hành văn bản QPPL" in row and "<td>3</td>" in row and '<td class="count">1</td>' in row
     # A text input read by the one number parser: a number input would not take "1,5" the same in every browser.
     assert 'type="number"' not in row and 'inputmode="decimal"' in row and 'data-max="3"' in row
     assert 'name="scores.2.1.explanation"' in row and "required" not in row
@@ -323,6 +323,14 @@ def test_self_score_table_shows_every_criterion_with_its_evidence(client, db, ac
     assert "Chưa có" in missing and 'required aria-required="true"' in missing and "<td>1,5</td>" in missing
     assert 'id="f-total_score"' in html and 'name="total_score"' not in html  # computed by the engine
     assert 'id="evidence"' in html  # the panel too
+    # Each criterion once: the panel leaves its coverage table to the scoring table, grouped by area.
+    assert 'id="coverage"' not in html and len(re.findall(r'<tr data-code="2\.1"', html)) == 1
+    areas = re.findall(r'<details class="score-area" data-area="([^"]+)"( open)?>', html)
+    assert [a for a, _ in areas] == list(dict.fromkeys(c["area_code"] for c in resolved()))
+    assert [bool(o) for _, o in areas] == [True] + [False] * (len(areas) - 1)  # the first area open
+    total = sum(c["max_points"] for c in resolved())
+    assert re.search(rf'<output id="live-total" data-max="{total:g}">0</output></strong> / {total:g}', html)
+    assert html.count("evidence.js") == 1  # the live total and the upload check, loaded once (no inline script)
 
 
 def test_self_score_errors_per_criterion_keep_what_was_typed_then_success(client, db, actor):
@@ -448,7 +456,13 @@ def test_evidence_added_outside_the_batches_is_labelled_so(client, db, actor):
     html = client.get(url).get_data(as_text=True)
     listed = tr(html, "1.1", 'id="evidence-list"')
     assert "Ngoài đợt" in listed and "Văn phòng Sở" in listed
-    assert "<td>1</td>" in tr(html, "1.1", 'class="list small scores"')  # the scoring table counts it at once
+    assert '<td class="count">1</td>' in tr(html, "1.1", 'class="list small scores"')  # counted at once
+    # The row's add-evidence inputs belong to a form outside the self-score form (forms cannot nest).
+    row = tr(html, "1.1", 'class="list small scores"')
+    assert 'form="ev-file-form-1_1"' in row and 'form="ev-link-form-1_1"' in row and "<form" not in row
+    outer = html[:html.index('class="card task-form"')]
+    assert re.search(r'<form method="post" enctype="multipart/form-data" class="evidence-upload" '
+                     rf'id="ev-file-form-1_1"\s+action="/instances/{inst.id}/evidence/file">', outer)
 
 
 # --- export ----------------------------------------------------------------------------------------------------

@@ -89,9 +89,12 @@ def read_scores(p: dict[str, Any], name: str, form: Mapping[str, str]) -> dict[s
 
 
 def score_rows(p: dict[str, Any], name: str, earlier: Any, values: Mapping[str, str],
-               errors: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Rows of a criteria-scores table: criterion, evidence count, the score and explanation to show (what was
-    typed after a refused submission, else the last self-score on rework), and the row's error."""
+               errors: Mapping[str, str]) -> dict[str, Any]:
+    """What the criteria-scores table shows: its criteria by area, each criterion once with its evidence count,
+    the score and explanation to show (what was typed after a refused submission, else the last self-score on
+    rework) and its error; the total of what is shown, by the rule the engine totals with (api.score_total).
+
+    An area opens when one of its criteria has an error, and the first one on a first visit."""
     earlier = earlier or p["scores"] or {}
     rows = []
     for row in p["coverage"]:
@@ -108,7 +111,18 @@ def score_rows(p: dict[str, Any], name: str, earlier: Any, values: Mapping[str, 
         rows.append({**row, "key": key, "slug": code.replace(".", "_"), "score": _shown(score),
                      "explanation": explanation, "error": errors.get(key, ""),
                      "explanation_required": not row["evidence_count"]})
-    return rows
+    areas: list[dict[str, Any]] = []
+    for row in rows:
+        if not areas or areas[-1]["code"] != row["area_code"]:
+            areas.append({"code": row["area_code"], "name": row["area_name"], "rows": []})
+        areas[-1]["rows"].append(row)
+    any_error = any(r["error"] for r in rows)
+    for number, area in enumerate(areas):
+        area["open"] = any(r["error"] for r in area["rows"]) or (number == 0 and not any_error)
+        area["max_points"] = sum(r["max_points"] for r in area["rows"])
+        area["total"] = api.score_total([r["score"] for r in area["rows"]])
+    return {"areas": areas, "rows": rows, "max_points": sum(r["max_points"] for r in rows),
+            "total": api.score_total([r["score"] for r in rows])}
 
 
 panels.register_panel(PANEL, panels.PanelPart("_evidence_panel.html", panel_context))

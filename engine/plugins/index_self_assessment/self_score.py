@@ -93,13 +93,20 @@ def validate_scores(criteria: list[dict[str, Any]], scores: Any,
     return errors
 
 
+def score_total(scores: list[Any]) -> float:
+    """The total of scores as the engine totals a self-score (rounded to 0,01); what is not a number counts 0
+    (for a page's running total; a self-score with such a score is refused). web/static/evidence.js adds up the
+    same way as one types."""
+    return round(sum(n for n in map(score_number, scores) if n is not None), 2)
+
+
 def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
     """Valid scores as {code: {"score": float, "explanation": str}} in criteria order, and their total."""
     result: dict[str, Any] = {}
     for c in criteria:
         raw, explanation = _entry(scores[c["code"]])
         result[c["code"]] = {"score": score_number(raw), "explanation": explanation}
-    return result, round(sum(v["score"] for v in result.values()), 2)
+    return result, score_total([v["score"] for v in result.values()])
 
 
 def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> tasks.Completed:
