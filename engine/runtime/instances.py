@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, defer, object_session
 
 from engine.core import access, audit, clock
 from engine.core.db import as_loaded, keep_in_step, set_loaded
-from engine.core.errors import Conflict, EngineError, NotFound
+from engine.core.errors import AlreadyStarted, Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code
 from engine.planning import calendar, deadlines
@@ -105,9 +105,9 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             session.flush()
     except IntegrityError:
         # Another request started the same duty, unit and period between our check and our insert.
-        with session.no_autoflush:  # (the refused row is still pending)
-            start_rules.check_not_started(session, org_id, duty_key, lead_unit, period)
-        raise start_rules.already_started(session, org_id, lead_unit, period, None, None) from None
+        # (No query here: the session is not usable until the caller's rollback, so no link to the winner.)
+        raise AlreadyStarted(f"Nhiệm vụ này vừa được khởi tạo cho kỳ {period} bởi một yêu cầu khác cùng lúc: xem "
+                             "danh sách nhiệm vụ thay vì khởi tạo lần nữa.", None) from None
     access.record_parties(session, instance, initial["supporting_units"], approver_unit)
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}"
