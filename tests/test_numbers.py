@@ -111,3 +111,31 @@ def test_a_comma_decimal_is_checked_against_the_maximum_as_typed():
     data, errors = forms.parse_and_validate(SCHEMA, {"x": "8,5", "n": "3,5"})
     assert data == {"x": 8.5}
     assert errors == {"x": "Giá trị phải không quá 8", "n": "Phải là số nguyên (không có phần thập phân)"}
+
+
+@pytest.mark.parametrize(("raw", "score"), [("1,5", 1.5), ("0,5", 0.5), ("0.25", 0.25), (2, 2.0), ("15", 15.0),
+                                            ("1.500", None), ("1,5,0", None), ("nan", None), (True, None)])
+def test_the_self_score_reads_scores_with_the_one_parser(raw, score):
+    from engine.plugins.index_self_assessment import self_score
+
+    assert self_score.score_number(raw) == score
+
+
+def test_a_score_out_of_range_is_named_with_the_decimal_comma():
+    from engine.plugins.index_self_assessment import self_score
+
+    crit = [{"code": "1.2", "name": "A", "max_points": 1.5}]
+    assert self_score.validate_scores(crit, {"1.2": {"score": "15", "explanation": "x"}}, {"1.2": 1}) == {
+        "1.2": "Điểm phải từ 0 đến 1,5"}
+    assert self_score.validate_scores(crit, {"1.2": {"score": "1.500", "explanation": "x"}}, {"1.2": 1}) == {
+        "1.2": "Điểm: không rõ “1.500” là 1500 hay 1,5: phần thập phân hãy dùng dấu phẩy (ví dụ 1,5)"}
+    assert self_score.score_total(["1,5", "0,5", "", "x"]) == 2
+
+
+@given(decimals)
+def test_the_page_shows_numbers_with_the_same_formatter(x):
+    from web import filters
+
+    assert filters.vn_number(float(x)) == format_number(float(x))
+    assert filters.show_value(float(x), "anything", {}) == format_number(float(x))
+    assert parse_number(filters.vn_number(float(x))) == float(x)
