@@ -57,6 +57,8 @@ def test_a_past_deadline_needs_a_confirmed_late_start_and_the_history_says_so(db
     inst = start(db, actor, due_text="20/11/2026", late=True)
     events = history(db, actor, inst.id)
     assert any("khởi tạo muộn, sau hạn 20/11/2026" in e.summary for e in events if e.kind == "start")
+    fired = [e.summary for e in events if e.kind == "timer_fired"]  # the reminder and escalation fire at once …
+    assert fired and all(s.endswith("— do khởi tạo muộn, sau hạn") for s in fired)  # … and say why
 
 
 def test_the_default_deadline_counts_too(db, actor):

@@ -113,7 +113,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì {lead_unit}, kỳ {period}"
                  + (f" — khởi tạo muộn, sau hạn {due_at.astimezone(clock.VN_TZ):%d/%m/%Y}" if started_late else ""),
                  payload={"initial": initial})
-    audit_timers(session, instance, fired)
+    audit_timers(session, instance, fired, " — do khởi tạo muộn, sau hạn" if started_late else "")
     save(session, instance, workflow, version, Mirror.EMPTY, after)
     return instance
 
@@ -133,10 +133,12 @@ def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> tuple[dict[str, tu
     return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}, after
 
 
-def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
+def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]],
+                 note: str = "") -> None:
+    """One history event per timer that fired (`note` added to each: why it fired at once, e.g. a late start)."""
     for task_id, (bpmn_id, name) in fired.items():
         audit.record(session, "timer_fired", "system", instance_id=instance.id, org_id=instance.org_id,
-                     task_id=task_id, summary=f"{name} ({bpmn_id})", payload={"bpmn_id": bpmn_id})
+                     task_id=task_id, summary=f"{name} ({bpmn_id}){note}", payload={"bpmn_id": bpmn_id})
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:
