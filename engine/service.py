@@ -174,12 +174,13 @@ def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) 
 
 def start_process(db: Database, actor: Actor, process_key: str, *, lead_unit: str, period: str,
                   supporting_units: list[str] | None = None, due_text: str | None = None,
-                  data: dict[str, Any] | None = None) -> instances.InstanceRow:
+                  data: dict[str, Any] | None = None, late: bool = False) -> instances.InstanceRow:
     """Start a process by hand for a unit and a year (the start page and `cchc start`): the period must be a
-    year, the deadline dd/mm/yyyy or empty, supporting units working units of the organisation."""
+    year of the plan, the deadline dd/mm/yyyy or empty, supporting units working units of the organisation; a
+    deadline already past needs `late` (LateStart otherwise), a second instance is AlreadyStarted."""
     with db.session() as s:
-        return instances.InstanceRow.of(
-            manual_start.start(s, actor, process_key, lead_unit, period, supporting_units or [], due_text, data))
+        return instances.InstanceRow.of(manual_start.start(s, actor, process_key, lead_unit, period,
+                                                           supporting_units or [], due_text, data, late))
 
 
 def organisation_actor(db: Database, org_code: str, login: str | None = None) -> Actor:
@@ -213,11 +214,11 @@ def submit_task(db: Database, actor: Actor, task_id: str, submitted: Mapping[str
 
 
 def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None,
-               again: bool = False) -> instances.InstanceRow:
+               again: bool = False, late: bool = False) -> instances.InstanceRow:
     """Start a duty of the actor's plan by hand: an on-event duty when its event happens (period = today's
     date, due after the registry's working days; `again` for a second event the same day), or a scheduled
-    duty's period ahead of its window."""
-    return instances.InstanceRow.of(schedule.start_duty(db, actor, duty_id, lead_unit, period, again))
+    duty's period ahead of its window (one whose deadline has passed only with `late`)."""
+    return instances.InstanceRow.of(schedule.start_duty(db, actor, duty_id, lead_unit, period, again, late))
 
 
 def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:

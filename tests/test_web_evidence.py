@@ -316,13 +316,22 @@ def test_self_score_table_shows_every_criterion_with_its_evidence(client, db, ac
     table = html[html.index('class="list small scores"'):]
     assert len(re.findall(r"<tr data-code=", table)) == len(resolved())
     row = tr(table, "2.1")
-    assert "Tham mưu ban hành văn bản QPPL" in row and "<td>3</td>" in row and "<td>1</td>" in row
-    assert 'type="number"' in row and 'step="0.25"' in row and 'max="3.0"' in row
+    assert "Tham mưu ban hành văn bản QPPL" in row and "<td>3</td>" in row and '<td class="count">1</td>' in row
+    # A text input read by the one number parser: a number input would not take "1,5" the same in every browser.
+    assert 'type="number"' not in row and 'inputmode="decimal"' in row and 'data-max="3"' in row
     assert 'name="scores.2.1.explanation"' in row and "required" not in row
     missing = tr(table, "1.2")
     assert "Chưa có" in missing and 'required aria-required="true"' in missing and "<td>1,5</td>" in missing
     assert 'id="f-total_score"' in html and 'name="total_score"' not in html  # computed by the engine
     assert 'id="evidence"' in html  # the panel too
+    # Each criterion once: the panel leaves its coverage table to the scoring table, grouped by area.
+    assert 'id="coverage"' not in html and len(re.findall(r'<tr data-code="2\.1"', html)) == 1
+    areas = re.findall(r'<details class="score-area" data-area="([^"]+)"( open)?>', html)
+    assert [a for a, _ in areas] == list(dict.fromkeys(c["area_code"] for c in resolved()))
+    assert [bool(o) for _, o in areas] == [True] + [False] * (len(areas) - 1)  # the first area open
+    total = sum(c["max_points"] for c in resolved())
+    assert re.search(rf'<output id="live-total" data-max="{total:g}">0</output></strong> / {total:g}', html)
+    assert html.count("evidence.js") == 1  # the live total and the upload check, loaded once (no inline script)
 
 
 def test_self_score_errors_per_criterion_keep_what_was_typed_then_success(client, db, actor):
@@ -346,9 +355,9 @@ def test_self_score_errors_per_criterion_keep_what_was_typed_then_success(client
     assert 'class="error"' not in tr(table, "2.1") and 'class="error"' not in tr(table, "1.5")
     bad = len([c for c in criteria if c["code"] not in ("2.1", "1.5")])
     assert f"Có {bad} tiêu chí chưa hợp lệ" in html
-    # What was typed stays: scores (a decimal comma shown as the number input wants it), explanations, summary.
+    # What was typed stays as typed: scores, explanations, summary.
     assert 'value="0.3"' in tr(table, "1.2") and 'value="x"' in tr(table, "1.2")
-    assert 'value="1.75"' in tr(table, "1.1") and 'value="Đang bổ sung"' in tr(table, "1.5")
+    assert 'value="1,75"' in tr(table, "1.1") and 'value="Đang bổ sung"' in tr(table, "1.5")
     assert "Tổng hợp kết quả tự chấm điểm năm 2027" in html
     assert open_item(db, actor("vp.chuyenvien"), "self_score", inst.id).state == "READY"
 
@@ -373,7 +382,7 @@ def test_self_score_errors_per_criterion_keep_what_was_typed_then_success(client
     rework = open_item(db, actor("vp.chuyenvien"), "self_score", inst.id)
     html = client.get(f"/tasks/{rework.task_id}").get_data(as_text=True)
     table = html[html.index('class="list small scores"'):]
-    assert 'value="1.75"' in tr(table, "1.1") and 'value="Chưa có tài liệu, đang bổ sung"' in tr(table, "1.1")
+    assert 'value="1,75"' in tr(table, "1.1") and 'value="Chưa có tài liệu, đang bổ sung"' in tr(table, "1.1")
     assert "Tiêu chí 1.1 chấm quá cao" in html
 
 
@@ -390,6 +399,53 @@ def test_other_fields_are_checked_with_the_scores_kept(client, db, actor):
     assert open_item(db, actor("vp.chuyenvien"), "self_score", inst.id).state == "READY"
 
 
+def test_an_empty_self_score_form_reports_every_error_in_one_round(client, db, actor):
+    inst = start(db, actor)
+    item = to_self_score(db, actor, inst.id)
+    login(client, "vp.chuyenvien")
+    url = f"/tasks/{item.task_id}"
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(url, data=score_form(page, {}, {}, summary=""))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Trường này là bắt buộc" in html  # the summary …
+    table = html[html.index('class="list small scores"'):]
+    for c in resolved():  # … and every criterion, at once
+        assert "Chưa chấm điểm tiêu chí này" in tr(table, c["code"]), c["code"]
+    assert f"Có {len(resolved())} tiêu chí chưa hợp lệ" in html
+    assert open_item(db, actor("vp.chuyenvien"), "self_score", inst.id).state == "READY"
+
+
+@pytest.mark.parametrize(("typed", "stored", "shown"), [("1,5", 1.5, "1,5"), ("0,5", 0.5, "0,5"), ("1.5", 1.5, "1,5")])
+def test_a_decimal_comma_score_is_stored_as_typed_never_tenfold(client, db, actor, typed, stored, shown):
+    inst = start(db, actor)
+    item = to_self_score(db, actor, inst.id)
+    login(client, "vp.chuyenvien")
+    url = f"/tasks/{item.task_id}"
+    page = client.get(url).get_data(as_text=True)
+    scores = {c["code"]: "0" for c in resolved()}
+    scores["8.1"] = typed  # maximum 8: "1,5" read as 15 was refused, "0,5" read as 5 was stored
+    explanations = {c["code"]: "Chưa có" for c in resolved() if c["code"] != "2.1"}
+    assert client.post(url, data=score_form(page, scores, explanations)).status_code == 303
+    data = api.evidence_panel(db, actor("giamdoc"), inst.id)["self_score"]
+    assert data["scores"]["8.1"]["score"] == stored and data["total_score"] == stored
+    login(client, "giamdoc")
+    html = client.get(f"/instances/{inst.id}").get_data(as_text=True)
+    assert f'<td class="score">{shown}' in tr(html, "8.1", 'id="coverage"')
+
+
+def test_an_ambiguous_score_is_refused_with_the_reason(client, db, actor):
+    inst = start(db, actor)
+    item = to_self_score(db, actor, inst.id)
+    login(client, "vp.chuyenvien")
+    url = f"/tasks/{item.task_id}"
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(url, data=score_form(page, {"8.1": "1.500"}, {"8.1": "x"}))
+    assert response.status_code == 400
+    assert "Điểm: không rõ “1.500” là 1500 hay 1,5" in tr(response.get_data(as_text=True), "8.1",
+                                                          'class="list small scores"')
+
+
 def test_evidence_added_outside_the_batches_is_labelled_so(client, db, actor):
     inst = start(db, actor)
     item = to_self_score(db, actor, inst.id)
@@ -401,7 +457,13 @@ def test_evidence_added_outside_the_batches_is_labelled_so(client, db, actor):
     html = client.get(url).get_data(as_text=True)
     listed = tr(html, "1.1", 'id="evidence-list"')
     assert "Ngoài đợt" in listed and "Văn phòng Sở" in listed
-    assert "<td>1</td>" in tr(html, "1.1", 'class="list small scores"')  # the scoring table counts it at once
+    assert '<td class="count">1</td>' in tr(html, "1.1", 'class="list small scores"')  # counted at once
+    # The row's add-evidence inputs belong to a form outside the self-score form (forms cannot nest).
+    row = tr(html, "1.1", 'class="list small scores"')
+    assert 'form="ev-file-form-1_1"' in row and 'form="ev-link-form-1_1"' in row and "<form" not in row
+    outer = html[:html.index('class="card task-form"')]
+    assert re.search(r'<form method="post" enctype="multipart/form-data" class="evidence-upload" '
+                     rf'id="ev-file-form-1_1"\s+action="/instances/{inst.id}/evidence/file">', outer)
 
 
 # --- export ----------------------------------------------------------------------------------------------------

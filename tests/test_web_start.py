@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from lxml import html as lxml_html
 
 from engine import service
@@ -222,7 +223,9 @@ def test_the_start_page_and_the_command_line_give_the_same_refusals(client, db, 
     cases = [({"period": "Q1/2026"}, "Kỳ phải là năm, ví dụ 2026"),
              ({"due_date": "31/02/2027"}, "Hạn không hợp lệ (nhập dd/mm/yyyy)"),
              ({"lead_unit": "KHTC"}, "Bạn chỉ có thể khởi tạo nhiệm vụ cho đơn vị mình chủ trì"),
-             ({"supporting_units": "XYZ"}, "Đơn vị phối hợp không hợp lệ: XYZ")]
+             ({"supporting_units": "XYZ"}, "Đơn vị phối hợp không hợp lệ: XYZ"),
+             ({"period": "1900"}, "Kỳ 1900 nằm ngoài thời gian có thể khởi tạo"),
+             ({"due_date": "20/11/2026"}, "Hạn 20/11/2026 đã qua")]
     cchc = str(Path(sys.executable).parent / "cchc")
     for change, message in cases:
         form = {"process_key": "legal_document_review", "lead_unit": "TTRA", "period": "2027", "due_date": "",
@@ -237,3 +240,75 @@ def test_the_start_page_and_the_command_line_give_the_same_refusals(client, db, 
         done = subprocess.run([cchc, "--database-url", db_url, *args], capture_output=True, text=True, timeout=60)
         assert done.returncode == 1 and message in done.stderr, (message, done.stderr)
     assert [i for i in instances(db) if i[0] == "legal_document_review"] == []
+
+
+# --- the start rules on the page (engine.runtime.start_rules) -----------------------------------------------------
+
+def start_form(client, **change):
+    form = {"csrf_token": token(client.get("/start").get_data(as_text=True)), "process_key": "legal_document_review",
+            "lead_unit": "TTRA", "period": "2026", "due_date": "", **change}
+    return client.post("/start", data=form)
+
+
+def error_box(page: str):
+    return lxml_html.fromstring(page).find_class("error")[0]
+
+
+def test_a_second_start_by_either_path_links_to_the_existing_instance(client, db):
+    login_ok(client, "tt.chuyenvien")
+    first = start_duty(client, "HUE-TC-03", "TTRA", "2026", follow=False)
+    assert first.status_code == 303
+    instance_url = first.headers["Location"]
+    for response in (start_form(client), start_duty(client, "HUE-TC-03", "TTRA", "2026", follow=False)):
+        assert response.status_code == 400
+        box = error_box(response.get_data(as_text=True))
+        assert "đã được khởi tạo cho Thanh tra Sở, kỳ 2026" in box.text_content()
+        assert "TTRA" not in box.text_content()
+        assert box.xpath(".//a/@href") == [instance_url] and instance_url.startswith("/instances/")
+    assert [i for i in instances(db) if i[0] == "HUE-TC-03"] == [("HUE-TC-03", "TTRA", "2026")]
+
+
+def test_a_past_deadline_is_refused_until_the_late_start_is_ticked(client, db):
+    login_ok(client, "tt.chuyenvien")
+    refused = start_form(client, due_date="20/11/2026")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Hạn 20/11/2026 đã qua" in page
+    assert 'name="late" value="1"' in page and "Khởi tạo muộn" in page
+    assert 'value="20/11/2026"' in page  # what was typed stays
+    assert instances(db) == []
+    done = start_form(client, due_date="20/11/2026", late="1")
+    assert done.status_code == 303
+    history = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "khởi tạo muộn, sau hạn 20/11/2026" in history
+
+
+def test_a_past_period_from_the_duty_list_offers_the_late_start(client, db):
+    login_ok(client, "tt.chuyenvien")
+    refused = start_duty(client, "HUE-TTHC-01", "TTRA", "2026", follow=False)
+    assert refused.status_code == 400
+    box = error_box(refused.get_data(as_text=True))
+    assert "đã qua" in box.text_content()
+    confirm = {i.get("name"): i.get("value") for i in box.xpath(".//form//input")}
+    assert confirm["duty_id"] == "HUE-TTHC-01" and confirm["period"] == "2026" and confirm["late"] == "1"
+    assert instances(db) == []
+    done = client.post("/start/duty", data=confirm)
+    assert done.status_code == 303 and ("HUE-TTHC-01", "TTRA", "2026") in instances(db)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"period": "1900"}, "Kỳ 1900 nằm ngoài thời gian có thể khởi tạo (từ năm 2025 đến năm 2028)"),
+    ({"period": "2030"}, "Kỳ 2030 nằm ngoài thời gian có thể khởi tạo (từ năm 2025 đến năm 2028)"),
+    ({"due_date": "01/01/2099"}, "Hạn 01/01/2099 không hợp lý cho kỳ 2026"),
+])
+def test_years_and_dates_out_of_bounds_are_refused(client, db, change, message):
+    login_ok(client, "tt.chuyenvien")
+    response = start_form(client, **change)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert instances(db) == []
+
+
+def test_the_start_form_without_csrf_token_creates_nothing(client, db):
+    login_ok(client, "tt.chuyenvien")
+    response = client.post("/start", data={"process_key": "legal_document_review", "lead_unit": "TTRA",
+                                           "period": "2026", "late": "1"})
+    assert response.status_code == 400 and instances(db) == []

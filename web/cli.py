@@ -207,7 +207,7 @@ def cmd_start(args) -> int:
         raise EngineError(f"--data không phải JSON hợp lệ: {exc}") from None
     actor = service.organisation_actor(db, args.org, args.as_login)
     inst = service.start_process(db, actor, args.process, lead_unit=args.unit, period=args.period,
-                                 supporting_units=args.supporting, due_text=args.due, data=data)
+                                 supporting_units=args.supporting, due_text=args.due, data=data, late=args.late)
     print(f"Đã khởi tạo #{inst.id}: {inst.title} (trạng thái {inst.status})")
     return 0
 
@@ -304,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--supporting", nargs="*", default=[], metavar="UNIT", help="supporting unit codes")
     p.add_argument("--due", help="deadline dd/mm/yyyy (default: the process's own)")
     p.add_argument("--data", help="extra start data as a JSON object")
+    p.add_argument("--late", action="store_true", help="confirm a late start: the deadline has already passed")
     p.add_argument("--as", dest="as_login", help="act as this login (default: the organisation's system actor)")
     p.set_defaults(func=cmd_start)
     p = sub.add_parser("run-timers", help="fire due timers (a worker loop, or --once for cron)")

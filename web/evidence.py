@@ -23,7 +23,7 @@ from engine.plugins.index_self_assessment.appraisal_export import EXPORT_NAME
 from engine.plugins.index_self_assessment.evidence import CONTENT_TYPES, MAX_FILE_BYTES
 from engine.plugins.index_self_assessment.plugin import PANEL, SCORES_WIDGET
 
-from . import panels, processes
+from . import filters, panels, processes
 from .auth import actor
 from .context import db
 from .security import attachment, safe_next
@@ -62,13 +62,13 @@ def panel_context(data: dict[str, Any], here: str) -> dict[str, Any]:
 
 
 def _shown(value: Any) -> str:
-    """A score as the number input shows it: 1.75 -> '1.75', 2.0 -> '2', '1,5' -> '1.5', text kept as typed."""
+    """A score as its input shows it, exactly as it is stored (1.5 -> '1,5', 2.0 -> '2'); typed text that is not
+    a number is kept as typed."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, (int, float)):
-        return f"{value:g}"
-    number = api.score_number(str(value)) if str(value).strip() else None
-    return f"{number:g}" if number is not None else str(value)
+        return filters.vn_number(value)
+    return str(value)
 
 
 def read_scores(p: dict[str, Any], name: str, form: Mapping[str, str]) -> dict[str, Any]:
@@ -89,9 +89,12 @@ def read_scores(p: dict[str, Any], name: str, form: Mapping[str, str]) -> dict[s
 
 
 def score_rows(p: dict[str, Any], name: str, earlier: Any, values: Mapping[str, str],
-               errors: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Rows of a criteria-scores table: criterion, evidence count, the score and explanation to show (what was
-    typed after a refused submission, else the last self-score on rework), and the row's error."""
+               errors: Mapping[str, str]) -> dict[str, Any]:
+    """What the criteria-scores table shows: its criteria by area, each criterion once with its evidence count,
+    the score and explanation to show (what was typed after a refused submission, else the last self-score on
+    rework) and its error; the total of what is shown, by the rule the engine totals with (api.score_total).
+
+    An area opens when one of its criteria has an error, and the first one on a first visit."""
     earlier = earlier or p["scores"] or {}
     rows = []
     for row in p["coverage"]:
@@ -108,7 +111,18 @@ def score_rows(p: dict[str, Any], name: str, earlier: Any, values: Mapping[str, 
         rows.append({**row, "key": key, "slug": code.replace(".", "_"), "score": _shown(score),
                      "explanation": explanation, "error": errors.get(key, ""),
                      "explanation_required": not row["evidence_count"]})
-    return rows
+    areas: list[dict[str, Any]] = []
+    for row in rows:
+        if not areas or areas[-1]["code"] != row["area_code"]:
+            areas.append({"code": row["area_code"], "name": row["area_name"], "rows": []})
+        areas[-1]["rows"].append(row)
+    any_error = any(r["error"] for r in rows)
+    for number, area in enumerate(areas):
+        area["open"] = any(r["error"] for r in area["rows"]) or (number == 0 and not any_error)
+        area["max_points"] = sum(r["max_points"] for r in area["rows"])
+        area["total"] = api.score_total([r["score"] for r in area["rows"]])
+    return {"areas": areas, "rows": rows, "max_points": sum(r["max_points"] for r in rows),
+            "total": api.score_total([r["score"] for r in rows])}
 
 
 panels.register_panel(PANEL, panels.PanelPart("_evidence_panel.html", panel_context))
@@ -127,13 +141,11 @@ def filesize(size: int | None) -> str:
 
 @bp.app_template_filter("points")
 def points(value: Any) -> str:
-    """2 -> '2', 1.5 -> '1,5', 0.25 -> '0,25' (Vietnamese decimal comma); '' for nothing."""
-    if value is None or value == "" or isinstance(value, bool):
-        return ""
-    try:
-        return f"{float(value):g}".replace(".", ",")
-    except (TypeError, ValueError):
-        return str(value)
+    """Points as the UI shows every number (web.filters.vn_number): 2 -> '2', 1.5 -> '1,5'; '' for nothing."""
+    if isinstance(value, str) and value.strip():
+        number = api.score_number(value)
+        return filters.vn_number(number) if number is not None else value
+    return filters.vn_number(value)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from engine.core import audit, clock, roles
 from engine.planning import deadlines
-from engine.runtime import forms, worklist
+from engine.runtime import forms, numbers, worklist
 
 
 def vn_date(value) -> str:
@@ -29,6 +29,16 @@ def vn_datetime(value) -> str:
         value = datetime.fromisoformat(value)
     local = clock.local(clock.from_db(value) if value.tzinfo is None else value)
     return local.strftime("%d/%m/%Y %H:%M")
+
+
+def vn_number(value) -> str:
+    """A number as the UI shows it, the way the forms read it back (engine.runtime.numbers): 1.5 -> '1,5',
+    2.0 -> '2'; '' for nothing, text as it is."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        return numbers.format_number(value)
+    return str(value)
 
 
 def due_text(value) -> str:
@@ -58,6 +68,8 @@ def show_value(value, key: str, units: dict[str, str], choices: dict[str, dict] 
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    if isinstance(value, int | float):
+        return vn_number(value)
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         return vn_date(value) or value
     return str(value)
@@ -74,6 +86,7 @@ STATE_LABEL = {"READY": "Đang chờ xử lý", "COMPLETED": "Đã hoàn thành"
 def register(app) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_datetime)
+    app.add_template_filter(vn_number)
     app.add_template_filter(due_text)
     app.add_template_filter(lambda r: roles.ROLE_LABELS.get(r, r), "role_label")
     app.add_template_filter(lambda s: STATE_LABEL.get(s, s), "state_label")

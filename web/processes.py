@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import login_required
 
 from engine import service
-from engine.core.errors import EngineError
+from engine.core.errors import AlreadyStarted, EngineError, LateStart
 
 from . import panels
 from .auth import actor
@@ -70,28 +70,35 @@ def cancel(instance_id: int):
 @login_required
 def start():
     """A lead unit starts a duty for a period (the scheduler will do this by itself later)."""
-    me = actor()
-    choices = service.start_choices(db(), me)
-    form = {"process_key": choices.definitions[0].process_key if choices.definitions else "",
-            "period": str(choices.year), "lead_unit": choices.lead_units[0] if choices.lead_units else "",
-            "due_date": ""}
-    chosen = list(choices.candidates)
-    error = None
+    form = {"due_date": ""}
+    chosen = None  # first visit: every candidate unit ticked
     if request.method == "POST":
         form.update(request.form.to_dict())
         chosen = request.form.getlist("supporting_units")
         try:
-            inst = service.start_process(db(), me, form["process_key"], lead_unit=form["lead_unit"],
-                                         period=form["period"], supporting_units=chosen,
-                                         due_text=form.get("due_date"))
+            inst = service.start_process(db(), actor(), form.get("process_key", ""),
+                                         lead_unit=form.get("lead_unit", ""), period=form.get("period", ""),
+                                         supporting_units=chosen,
+                                         due_text=form.get("due_date"), late=form.get("late") == "1")
         except EngineError as exc:
-            error = str(exc)
-        else:
-            flash(f"Đã khởi tạo: {inst.title}", "success")
-            return redirect(url_for("processes.instance", instance_id=inst.id)), 303
+            return _start_page(form, chosen, exc)
+        flash(f"Đã khởi tạo: {inst.title}", "success")
+        return redirect(url_for("processes.instance", instance_id=inst.id)), 303
+    return _start_page(form, chosen, None)
+
+
+def _start_page(form: dict, chosen: list[str] | None, error: EngineError | None):
+    """The start page, with the refusal of a start (and the instance it names, and whether a late start may be
+    confirmed) if there was one."""
+    choices = service.start_choices(db(), actor())
+    form = {"process_key": choices.definitions[0].process_key if choices.definitions else "",
+            "period": str(choices.year), "lead_unit": choices.lead_units[0] if choices.lead_units else "", **form}
     return render_template("start.html", definitions=choices.definitions, lead_units=choices.lead_units,
-                           units=choices.units, candidates=choices.candidates, form=form, chosen=chosen, error=error,
-                           duties=choices.duties), (400 if error else 200)
+                           units=choices.units, candidates=choices.candidates, form=form,
+                           chosen=list(choices.candidates) if chosen is None else chosen,
+                           error=str(error) if error else None, duties=choices.duties,
+                           existing_id=getattr(error, "instance_id", None),
+                           late_refused=isinstance(error, LateStart)), (400 if error else 200)
 
 
 @bp.route("/start/duty", methods=["POST"])
@@ -101,7 +108,11 @@ def start_duty():
     form = request.form
     try:
         inst = service.start_duty(db(), actor(), form.get("duty_id", ""), form.get("lead_unit", ""),
-                                  form.get("period") or None, again=form.get("again") == "1")
+                                  form.get("period") or None, again=form.get("again") == "1",
+                                  late=form.get("late") == "1")
+    except (AlreadyStarted, LateStart) as exc:  # shown on the page: a link to the instance, or the late start box
+        return _start_page({"duty_id": form.get("duty_id", ""), "duty_unit": form.get("lead_unit", ""),
+                            "duty_period": form.get("period", "")}, None, exc)
     except EngineError as exc:
         flash(str(exc), "error")
         return redirect(url_for("processes.start")), 303

@@ -31,3 +31,15 @@ class FormInvalid(EngineError):
     def __init__(self, errors: dict[str, str]):
         self.errors = dict(errors)
         super().__init__("Dữ liệu biểu mẫu không hợp lệ: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class AlreadyStarted(Conflict):
+    """The duty already has an instance for that unit and period; `instance_id` is it (the page links to it)."""
+
+    def __init__(self, message: str, instance_id: int | None):
+        super().__init__(message)
+        self.instance_id = instance_id
+
+
+class LateStart(EngineError):
+    """A start by hand whose deadline has passed, not confirmed as a late start ("Khởi tạo muộn")."""

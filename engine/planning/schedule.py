@@ -21,7 +21,7 @@ from engine.core.errors import Conflict, EngineError, Forbidden, NotFound
 from engine.core.models import Plan, ProcessInstance
 from engine.core.org import Actor, system_actor
 from engine.planning import calendar, deadlines, plans, registry
-from engine.runtime import instances
+from engine.runtime import instances, start_rules
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,8 @@ def run(db: Database, now: datetime | None = None, plan_keys: set[str] | None = 
                     instance = instances.start_instance(
                         s, system_actor(org_id), duty.process, lead_unit=unit, period=occ.period.label,
                         supporting_units=supporting, approver_unit=duty.approver,
-                        due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
+                        due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label),
+            started_late=start_rules.is_late(occ.due_at))
                     instance_id = instance.id
             except Conflict:
                 continue  # another worker opened it first
@@ -156,8 +157,9 @@ DEFAULT_EVENT_WORKING_DAYS = 10  # an on-event duty whose registry row names no 
 
 
 def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period: str | None = None,
-               again: bool = False) -> ProcessInstance:
-    """Start one duty of the actor's plan by hand (see service.start_duty)."""
+               again: bool = False, late: bool = False) -> ProcessInstance:
+    """Start one duty of the actor's plan by hand (see service.start_duty); a period whose deadline has passed
+    only when `late` confirms it (start_rules)."""
     with db.session() as s:
         plan = plan_for_org(s, actor.org_id)
         if plan is None:
@@ -177,6 +179,7 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
         if occ is None:
             labels = ", ".join(o.period.label for o in candidates)
             raise EngineError(f"Kỳ '{period}' không có trong lịch của nhiệm vụ {duty.id} (các kỳ: {labels})")
+        start_rules.check_deadline(occ.due_at, occ.period.year, late)
     else:
         days = duty.schedule.within_working_days or DEFAULT_EVENT_WORKING_DAYS
         label = _event_label(db, actor.org_id, duty.id, lead_unit, today)
@@ -192,7 +195,8 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
         return instances.start_instance(
             s, actor, duty.process, lead_unit=lead_unit, period=occ.period.label,
             supporting_units=supporting, approver_unit=duty.approver,
-            due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label))
+            due_at=occ.due_at, data=data, duty_key=duty.id, title=instance_title(duty, occ.period.label),
+            started_late=start_rules.is_late(occ.due_at))
 
 
 def _event_label(db: Database, org_id: int, duty_id: str, unit: str, day: date) -> str:

@@ -1,7 +1,8 @@
 """Task forms: one JSON Schema per user task in forms/<key>.schema.json, Vietnamese labels.
 
 Schema conventions understood by the renderer: `title` per field, `format: date` (entered dd/mm/yyyy, stored
-ISO yyyy-mm-dd), `x-widget: textarea | radio | lines`, choices as `oneOf: [{const, title}]`.
+ISO yyyy-mm-dd), numbers in Vietnamese notation (engine.runtime.numbers: "1,5"),
+`x-widget: textarea | radio | lines`, choices as `oneOf: [{const, title}]`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
-from engine.core import config
+from engine.core import clock, config
 from engine.core.errors import FormInvalid
+from engine.runtime import numbers
 
 FORMS_DIR = config.FORMS_DIR  # shipped; config.apply() sets the deployment's (CCHC_FORMS_DIR)
 _KEY = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
@@ -73,22 +75,20 @@ def coerce(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dict[str, Any],
         if value is None or str(value).strip() == "":
             continue
         value = str(value).strip()
-        if kind == "integer":
+        if kind in ("integer", "number"):
             try:
-                data[name] = int(value.replace(".", "").replace(" ", ""))
-            except ValueError:
-                errors[name] = "Phải là số nguyên"
-        elif kind == "number":
-            try:
-                data[name] = float(value.replace(",", "."))
-            except ValueError:
-                errors[name] = "Phải là số"
+                data[name] = numbers.parse_number(value, integer=kind == "integer")
+            except numbers.NumberError as exc:
+                errors[name] = str(exc)
         elif kind == "array":
             data[name] = [line.strip() for line in value.splitlines() if line.strip()]
         elif field.get("format") == "date":
             parsed = parse_vn_date(value)
             if parsed is None:
                 errors[name] = "Ngày không hợp lệ (nhập dd/mm/yyyy)"
+            elif not in_date_window(parsed):
+                low, high = date_window()
+                errors[name] = f"Ngày {parsed:%d/%m/%Y} không hợp lý: phải trong khoảng năm {low} đến năm {high}"
             else:
                 data[name] = parsed.isoformat()
         else:
@@ -104,6 +104,23 @@ def parse_and_validate(schema: dict[str, Any], raw: dict[str, str]) -> tuple[dic
     except FormInvalid as exc:
         errors = {**exc.errors, **errors}  # a value that could not be read says why, not just "required"
     return data, errors
+
+
+# A date typed into a form (a document's date, a deadline) is within these years of today: 1900 or 2099 is a
+# typing slip, not a date of this work.
+DATE_YEARS_BACK, DATE_YEARS_AHEAD = 30, 5
+
+
+def date_window() -> tuple[int, int]:
+    """The first and last year a form date may have (around today)."""
+    year = clock.today_local().year
+    return year - DATE_YEARS_BACK, year + DATE_YEARS_AHEAD
+
+
+def in_date_window(day: date) -> bool:
+    """Whether a typed date is within date_window()."""
+    low, high = date_window()
+    return low <= day.year <= high
 
 
 def parse_vn_date(value: str) -> date | None:

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session, defer, object_session
 
 from engine.core import access, audit, clock, search_text
 from engine.core.db import as_loaded, keep_in_step, set_loaded
-from engine.core.errors import Conflict, EngineError, NotFound
+from engine.core.errors import AlreadyStarted, Conflict, EngineError, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance, WorkItem
 from engine.core.org import Actor, unit_by_code, unit_name
 from engine.planning import calendar, deadlines
-from engine.runtime import definitions, state_cache, timers, worklist
+from engine.runtime import definitions, start_rules, state_cache, timers, worklist
 from engine.runtime.deploy import latest_definition
 from engine.runtime.script_engine import ENGINE
 from engine.runtime.serializer import SERIALIZER_VERSION, restore, state_document
@@ -50,9 +50,11 @@ def default_due(definition: ProcessDefinition, year: int) -> datetime | None:
 def start_instance(session: Session, actor: Actor, process_key: str, *, lead_unit: str, period: str,
                    supporting_units: list[str] | None = None, approver_unit: str = DEFAULT_APPROVER_UNIT,
                    due_at: datetime | None = None, data: dict[str, Any] | None = None,
-                   duty_key: str | None = None, title: str | None = None) -> ProcessInstance:
+                   duty_key: str | None = None, title: str | None = None,
+                   started_late: bool = False) -> ProcessInstance:
     """Start one instance of the latest version of `process_key` for a unit and period, and run it to its
-    first wait state. Raises Conflict if the duty already has an instance for that unit and period."""
+    first wait state. Raises AlreadyStarted (a Conflict, with the instance) if the duty already has an instance
+    for that unit and period. `started_late`: a start by hand confirmed after its deadline (the history says so)."""
     access.check_start(actor, lead_unit)
     definition = latest_definition(session, process_key)
     if definition is None:
@@ -62,10 +64,7 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
         if unit_by_code(session, org_id, code) is None:
             raise EngineError(f"Không có đơn vị '{code}' trong tổ chức")
     duty_key = duty_key or process_key
-    if session.scalar(select(ProcessInstance.id).where(
-            ProcessInstance.org_id == org_id, ProcessInstance.duty_key == duty_key,
-            ProcessInstance.lead_unit_code == lead_unit, ProcessInstance.period == period)) is not None:
-        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho đơn vị {lead_unit}, kỳ {period}")
+    start_rules.check_not_started(session, org_id, duty_key, lead_unit, period)
     years = re.findall(r"\d{4}", period)
     if not years or len(period) > 20:
         raise EngineError(f"Kỳ '{period}' không hợp lệ (ví dụ: 2026, H1/2026, Q3/2026)")
@@ -78,6 +77,8 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
         "supporting_units": [u for u in (supporting_units or []) if u != lead_unit],
         "return_count": 0, "max_returns": DEFAULT_MAX_RETURNS,
     }
+    if started_late:
+        initial["started_late"] = True
     if due_at is not None:
         initial["due_at"] = due_at.astimezone(clock.VN_TZ).isoformat()
         days = int(meta(definition)["properties"].get("reminder_working_days", "5"))
@@ -105,14 +106,16 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             session.flush()
     except IntegrityError:
         # Another request started the same duty, unit and period between our check and our insert.
-        raise Conflict(f"Nhiệm vụ này đã được khởi tạo cho {unit_name(session, org_id, lead_unit)}, "
-                       f"kỳ {period}") from None
+        # (No query here: the session is not usable until the caller's rollback, so no link to the winner.)
+        raise AlreadyStarted(f"Nhiệm vụ này vừa được khởi tạo cho kỳ {period} bởi một yêu cầu khác cùng lúc: xem "
+                             "danh sách nhiệm vụ thay vì khởi tạo lần nữa.", None) from None
     access.record_parties(session, instance, initial["supporting_units"], approver_unit)
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì: "
-                 f"{unit_name(session, org_id, lead_unit)}, kỳ {period}",
+                 f"{unit_name(session, org_id, lead_unit)}, kỳ {period}"
+                 + (f" — khởi tạo muộn, sau hạn {due_at.astimezone(clock.VN_TZ):%d/%m/%Y}" if started_late else ""),
                  payload={"initial": initial})
-    audit_timers(session, instance, fired)
+    audit_timers(session, instance, fired, " — do khởi tạo muộn, sau hạn" if started_late else "")
     save(session, instance, workflow, version, Mirror.EMPTY, after)
     return instance
 
@@ -132,12 +135,16 @@ def advance(workflow: BpmnWorkflow, max_rounds: int = 100) -> tuple[dict[str, tu
     return {k: v for k, v in timers.fired_timers(workflow).items() if k not in before}, after
 
 
-def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]]) -> None:
+def audit_timers(session: Session, instance: ProcessInstance, fired: dict[str, tuple[str, str]],
+                 note: str = "") -> None:
     """One event per fired timer; its summary is the timer's name as the diagram shows it (the BPMN id, which
-    people never see, is in the payload; an unnamed timer has no summary)."""
+    people never see, is in the payload; an unnamed timer has only the note), and `note` says why it fired at
+    once (e.g. a late start)."""
     for task_id, (bpmn_id, name) in fired.items():
+        label = name if name != bpmn_id else ""
         audit.record(session, "timer_fired", "system", instance_id=instance.id, org_id=instance.org_id,
-                     task_id=task_id, summary=name if name != bpmn_id else "", payload={"bpmn_id": bpmn_id})
+                     task_id=task_id, summary=label + note if label else note.removeprefix(" — "),
+                     payload={"bpmn_id": bpmn_id})
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:

@@ -196,13 +196,27 @@ def submit(session: Session, actor: Actor, task_id: str, submitted: Mapping[str,
     if widgets is not None:
         data, errors = widgets(form, data, errors)  # (the same data object when the form has none)
     if errors:
-        raise FormInvalid(errors)
+        # Every error in one round: the plug-in's check of the step judges its own fields now too.
+        raise FormInvalid({**_check_errors(session, step, data), **errors})
     if unit_review.applies(actor, item, step.version.meta):
         if data is not parsed:
             forms.validate(form.schema, data)
         return replace(form, held=True), _held(session, actor, step, data)
     # Validated above against the same schema, unless a widget or a plug-in's check changed the data since.
     return form, _finish(session, actor, step, data, validated=data is parsed)
+
+
+def _check_errors(session: Session, step: _Step, data: dict[str, Any]) -> dict[str, str]:
+    """What the step's plug-in check says of `data` (nothing is completed: the caller refuses the form)."""
+    check = hooks.completion_check(step.instance.process_key, step.item.bpmn_id)
+    if check is None:
+        return {}
+    workflow, _ = instances.load_for_step(step.instance, step.version)
+    try:
+        check(session, instances.as_object(session, step.instance), workflow, data)
+    except FormInvalid as exc:
+        return dict(exc.errors)
+    return {}
 
 
 class _Step(NamedTuple):

@@ -90,17 +90,31 @@ def review_batch(page, base: str, number: int, note: str, missing: str = "") -> 
     logout(page)
 
 
+def vn(x: float) -> str:
+    """A number as the UI writes it: 1.75 -> '1,75'."""
+    return f"{x:g}".replace(".", ",")
+
+
+def open_areas(page) -> None:
+    """Open every area of the self-score table (they are <details>, the first one open)."""
+    areas = page.locator("details.score-area")
+    for i in range(areas.count()):
+        if areas.nth(i).get_attribute("open") is None:
+            areas.nth(i).locator("summary").first.click()
+
+
 def fill_scores(page) -> dict[str, float]:
-    """Every criterion scored a quarter point under its maximum; returns what was typed."""
+    """Every criterion scored a quarter point under its maximum, typed with a decimal comma; returns the scores."""
+    open_areas(page)
     typed = {}
     rows = page.locator("table.scores tbody tr")
     for i in range(rows.count()):
         row = rows.nth(i)
         code = row.get_attribute("data-code")
         score_input = row.locator("input.score-input")
-        top = float(score_input.get_attribute("max"))
+        top = float(score_input.get_attribute("data-max").replace(",", "."))
         typed[code] = top - 0.25 if top >= 1 else top
-        score_input.fill(f"{typed[code]:g}")
+        score_input.fill(vn(typed[code]))
     return typed
 
 
@@ -202,7 +216,7 @@ def test_index_self_assessment_end_to_end(live_server, db, page, tmp_path):
     expect(score_row(page, "2.1").locator(".error")).to_have_count(0)
     expect(score_row(page, "2.2").locator(".error")).to_have_count(0)
     expect(page.locator("#f-scores > .error")).to_contain_text("tiêu chí chưa hợp lệ")
-    expect(score_row(page, "1.1").locator("input.score-input")).to_have_value(f"{typed['1.1']:g}")  # kept
+    expect(score_row(page, "1.1").locator("input.score-input")).to_have_value(vn(typed["1.1"]))  # kept
     expect(page.get_by_label("Tóm tắt kết quả tự đánh giá")).to_have_value(summary)
     score_row(page, "1.1").scroll_into_view_if_needed()
     shot(page, "04_self_score_errors")
@@ -219,7 +233,7 @@ def test_index_self_assessment_end_to_end(live_server, db, page, tmp_path):
     login(page, base, "giamdoc")
     open_my_task(page, APPROVE)
     expect(page.locator("#coverage thead")).to_contain_text("Điểm tự chấm")
-    expect(coverage_row(page, "2.1").locator("td.score")).to_contain_text(f"{typed['2.1']:g}".replace(".", ","))
+    expect(coverage_row(page, "2.1").locator("td.score")).to_contain_text(vn(typed["2.1"]))
     expect(page.locator("#evidence .coverage-summary")).to_contain_text("Tổng điểm tự chấm")
     expect(page.locator("#evidence details.add-evidence")).to_have_count(0)  # the approver reads only
     page.get_by_label("Trả lại để chỉnh sửa").check()
@@ -235,7 +249,7 @@ def test_index_self_assessment_end_to_end(live_server, db, page, tmp_path):
     assert open_my_task(page, SELF_SCORE) != score_url  # a new round of the step
     expect(page.locator("section.card", has=page.get_by_role("heading", name="Thông tin hồ sơ"))).to_contain_text(
         comment)
-    expect(score_row(page, "1.1").locator("input.score-input")).to_have_value(f"{typed['1.1']:g}")
+    expect(score_row(page, "1.1").locator("input.score-input")).to_have_value(vn(typed["1.1"]))
     expect(score_row(page, "1.1").locator("input[name$='.explanation']")).to_have_value(
         "Chưa có tài liệu kiểm chứng; đang bổ sung.")
     expect(page.get_by_label("Tóm tắt kết quả tự đánh giá")).to_have_value(summary)

@@ -11,7 +11,7 @@ from engine.core.db import Database
 from engine.core.models import Evidence
 from engine.core.org import Actor
 from engine.plugins.index_self_assessment import evidence
-from engine.plugins.index_self_assessment.self_score import score_number  # noqa: F401 - '1,5' -> 1.5, for forms
+from engine.plugins.index_self_assessment.self_score import score_number, score_total  # noqa: F401 - for forms
 
 
 @dataclass(frozen=True)

@@ -15,28 +15,41 @@ from engine.core.errors import EngineError, FormInvalid
 from engine.core.org import Actor
 from engine.plugins.index_self_assessment.criteria import SCORE_STEP, is_step
 from engine.plugins.index_self_assessment.evidence import SELF_SCORE_TASK, coverage_of, criteria_of
-from engine.runtime import tasks
+from engine.runtime import numbers, tasks
 
 
 def score_number(value: Any) -> float | None:
-    """A score as float (numbers, or text with a decimal comma or point); None if it is not a number."""
+    """A score as float (numbers, or text read by the UI's one number parser, engine.runtime.numbers: "1,5"
+    → 1.5, never 15); None if it is not a number."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str):
         try:
-            number = float(value.strip().replace(",", "."))
-        except ValueError:
+            number = numbers.parse_number(value)
+        except numbers.NumberError:
             return None
     else:
         return None
     return number if math.isfinite(number) else None  # "nan" / "inf" are not scores (and NaN broke is_step)
 
 
+def score_error(value: Any) -> str:
+    """Why a score entry is not a number, in Vietnamese: the parser's own reason where it has a particular one
+    (an ambiguous "1.500"), else that it must be a number."""
+    if isinstance(value, str):
+        try:
+            numbers.parse_number(value)
+        except numbers.NumberError as exc:
+            if str(exc) != numbers.NOT_A_NUMBER:
+                return f"Điểm: {str(exc)[0].lower()}{str(exc)[1:]}"
+    return "Điểm phải là một số"
+
+
 def _points(value: float) -> str:
     """2 -> '2', 1.5 -> '1,5', 0.25 -> '0,25' (Vietnamese decimal comma)."""
-    return f"{value:g}".replace(".", ",")
+    return numbers.format_number(value)
 
 
 def _entry(value: Any) -> tuple[Any, str]:
@@ -70,7 +83,7 @@ def validate_scores(criteria: list[dict[str, Any]], scores: Any,
         raw, explanation = _entry(scores[code])
         score = score_number(raw)
         if score is None:
-            errors[code] = "Điểm phải là một số"
+            errors[code] = score_error(raw)
         elif score < 0 or score > top + 1e-9:
             errors[code] = f"Điểm phải từ 0 đến {_points(top)}"
         elif not is_step(score):
@@ -80,13 +93,20 @@ def validate_scores(criteria: list[dict[str, Any]], scores: Any,
     return errors
 
 
+def score_total(scores: list[Any]) -> float:
+    """The total of scores as the engine totals a self-score (rounded to 0,01); what is not a number counts 0
+    (for a page's running total; a self-score with such a score is refused). web/static/evidence.js adds up the
+    same way as one types."""
+    return round(sum(n for n in map(score_number, scores) if n is not None), 2)
+
+
 def normalize_scores(criteria: list[dict[str, Any]], scores: Mapping[str, Any]) -> tuple[dict[str, Any], float]:
     """Valid scores as {code: {"score": float, "explanation": str}} in criteria order, and their total."""
     result: dict[str, Any] = {}
     for c in criteria:
         raw, explanation = _entry(scores[c["code"]])
         result[c["code"]] = {"score": score_number(raw), "explanation": explanation}
-    return result, round(sum(v["score"] for v in result.values()), 2)
+    return result, score_total([v["score"] for v in result.values()])
 
 
 def complete_self_score(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> tasks.Completed:
