@@ -87,7 +87,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("processes.cancel", "POST"): SEES | {k: "refused" for k in ("lead", "supporting", "head", "director")},
     # Starting the legal review for Thanh tra: its staff, its head, an administrator; the foreign user starts it
     # in their own Sở (their Thanh tra), which is theirs to do.
-    ("processes.start", "POST"): ALL | {"lead": "refused", "uninvolved": "refused", "director": "refused"},
+    # (Quảng Ngãi's plan is its 2025 plan: its Thanh tra may start there, but not for 2026, the year posted.)
+    ("processes.start", "POST"): ALL | {"lead": "refused", "uninvolved": "refused", "director": "refused",
+                                        "foreign": "refused"},
     # Opening another year's self-assessment of Văn phòng: its staff (and an administrator, who may start anything).
     ("processes.start_duty", "POST"): ALL | {k: "refused" for k in ("supporting", "uninvolved", "head", "director",
                                                                     "foreign")},

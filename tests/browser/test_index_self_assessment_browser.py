@@ -172,7 +172,8 @@ def test_index_self_assessment_end_to_end(live_server, db, page, tmp_path):
     listed = page.locator("#evidence-list tbody tr")
     expect(listed).to_have_count(2)
     pdf_row = listed.filter(has_text=PDF_NAME)
-    for text in ("Danh mục văn bản QPPL tham mưu ban hành năm 2027", "Thanh tra Sở", "Đợt 1", "tt.chuyenvien"):
+    for text in ("Danh mục văn bản QPPL tham mưu ban hành năm 2027", "Thanh tra Sở", "Đợt 1",
+                 "Chuyên viên Thanh tra Sở"):
         expect(pdf_row).to_contain_text(text)
     expect(pdf_row).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}"))
     expect(listed.filter(has_text="Báo cáo theo dõi thi hành pháp luật").get_by_role("link", name=LINK)).to_be_visible()

@@ -162,7 +162,7 @@ def test_tthc_control_plan_end_to_end(case, page):
     expect(facts.locator("dt:has-text('Hạn') + dd")).to_contain_text("31/12/2026")
     expect(facts.locator("dt:has-text('Hạn') + dd")).to_contain_text("Trong hạn")
     expect(facts.locator("dt:has-text('Trạng thái') + dd")).to_contain_text("Đang thực hiện")
-    expect(page.locator("#history")).to_contain_text("system")  # opened by the scheduler, not by a person
+    expect(page.locator("#history")).to_contain_text("Hệ thống")  # opened by the scheduler, not by a person
     expect_diagram(page, completed=("start", "fork_deadline"), active=("draft", "wait_reminder"))
     shot(page, "02_instance_opened")
 
@@ -313,8 +313,10 @@ def test_tthc_control_plan_end_to_end(case, page):
     expect(history.filter(has_text=APPROVE)).to_have_count(2)
     expect(history.filter(has_text=RETURN_COMMENT)).to_have_count(1)
     expect(history.filter(has_text=ISSUE)).to_have_count(1)
-    for who in ("tt.chuyenvien", "khtc.chuyenvien", "nvy.chuyenvien", "giamdoc"):
+    for who in ("Chuyên viên Thanh tra Sở", "Chuyên viên Phòng Kế hoạch - Tài chính", "Chuyên viên Phòng Nghiệp vụ Y",
+                "Giám đốc Sở"):  # people by name, never by login
         expect(page.locator("#history")).to_contain_text(who)
+    expect(page.locator("#history")).not_to_contain_text("tt.chuyenvien")
     steps = page.locator("#steps tbody tr")
     expect(steps).to_have_count(18)  # draft, 12 contributions, finalise ×2, approve ×2, issue
     expect(steps.filter(has_text="Đang chờ xử lý")).to_have_count(0)
