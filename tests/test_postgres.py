@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from engine import service
 from engine.core import clock
 from engine.core.db import Database
+from engine.core.errors import AlreadyStarted
 from engine.core.models import AuditEvent, ProcessInstance
 from tests.helpers import complete, open_item, race, run_to_approval, start_review
 
@@ -80,10 +81,22 @@ def test_racing_timer_workers_fire_each_timer_once(pg, pg_actor, fake_clock):
 
 
 def test_racing_starts_of_the_same_duty_make_one_instance(pg, pg_actor):
-    outcome = race(lambda: start_review(pg, pg_actor, period="2031", supporting=()))
+    refusals: list[AlreadyStarted] = []
+
+    def attempt():
+        try:
+            start_review(pg, pg_actor, period="2031", supporting=())
+        except AlreadyStarted as exc:
+            refusals.append(exc)
+            raise
+
+    outcome = race(attempt)
     assert outcome == ["conflict", "conflict", "conflict", "ok"]
     with pg.session() as s:
-        assert s.scalar(select(func.count(ProcessInstance.id)).where(ProcessInstance.period == "2031")) == 1
+        ids = s.scalars(select(ProcessInstance.id).where(ProcessInstance.period == "2031")).all()
+    assert len(ids) == 1
+    # Every loser links to the one instance, whether it saw it before inserting or met it at the unique index.
+    assert [r.instance_id for r in refusals] == ids * 3
 
 
 def test_audit_trail_cannot_be_rewritten_on_postgres(pg, pg_actor):

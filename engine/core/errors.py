@@ -34,11 +34,14 @@ class FormInvalid(EngineError):
 
 
 class AlreadyStarted(Conflict):
-    """The duty already has an instance for that unit and period; `instance_id` is it (the page links to it)."""
+    """The duty already has an instance for that unit and period; `instance_id` is it (the page links to it).
+    When a racing start's insert was refused before its winner could be read, `key` (organisation id, duty key,
+    lead unit, period) lets the caller find it once the transaction has rolled back."""
 
-    def __init__(self, message: str, instance_id: int | None):
+    def __init__(self, message: str, instance_id: int | None, key: tuple[int, str, str, str] | None = None):
         super().__init__(message)
         self.instance_id = instance_id
+        self.key = key
 
 
 class LateStart(EngineError):

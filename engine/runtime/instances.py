@@ -106,9 +106,11 @@ def start_instance(session: Session, actor: Actor, process_key: str, *, lead_uni
             session.flush()
     except IntegrityError:
         # Another request started the same duty, unit and period between our check and our insert.
-        # (No query here: the session is not usable until the caller's rollback, so no link to the winner.)
+        # (No query here: the session is not usable until the caller's rollback; `key` lets the service find the
+        # winner's instance afterwards, for the link.)
         raise AlreadyStarted(f"Nhiệm vụ này vừa được khởi tạo cho kỳ {period} bởi một yêu cầu khác cùng lúc: xem "
-                             "danh sách nhiệm vụ thay vì khởi tạo lần nữa.", None) from None
+                             "danh sách nhiệm vụ thay vì khởi tạo lần nữa.", None,
+                             key=(org_id, duty_key, lead_unit, period)) from None
     access.record_parties(session, instance, initial["supporting_units"], approver_unit)
     audit.record(session, "start", actor.login, instance_id=instance.id, org_id=org_id,
                  summary=f"{definition.name} (phiên bản {definition.version}) — chủ trì: "

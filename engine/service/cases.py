@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import defer
 
 from engine.core import access, audit, clock, org
 from engine.core.db import Database
-from engine.core.errors import NotFound
+from engine.core.errors import AlreadyStarted, NotFound
 from engine.core.models import ProcessDefinition, ProcessInstance
 from engine.core.org import Actor
 from engine.planning import plans, registry, schedule
@@ -21,6 +22,7 @@ from engine.runtime import (
     forms,
     instances,
     manual_start,
+    start_rules,
     tasks,
     worklist,
 )
@@ -29,8 +31,9 @@ from engine.service.admin import DefinitionRow, definition_row, definitions
 
 def start_instance(db: Database, actor: Actor, process_key: str, **kwargs: Any) -> instances.InstanceRow:
     """Start the latest version of a process for a unit and period (instances.start_instance)."""
-    with db.session() as s:
-        return instances.InstanceRow.of(instances.start_instance(s, actor, process_key, **kwargs))
+    with _linking_a_race(db):
+        with db.session() as s:
+            return instances.InstanceRow.of(instances.start_instance(s, actor, process_key, **kwargs))
 
 
 def start_process(db: Database, actor: Actor, process_key: str, *, lead_unit: str, period: str,
@@ -39,9 +42,24 @@ def start_process(db: Database, actor: Actor, process_key: str, *, lead_unit: st
     """Start a process by hand for a unit and a year (the start page and `cchc start`): the period must be a
     year of the plan, the deadline dd/mm/yyyy or empty, supporting units working units of the organisation; a
     deadline already past needs `late` (LateStart otherwise), a second instance is AlreadyStarted."""
-    with db.session() as s:
-        return instances.InstanceRow.of(manual_start.start(s, actor, process_key, lead_unit, period,
-                                                           supporting_units or [], due_text, data, late))
+    with _linking_a_race(db):
+        with db.session() as s:
+            return instances.InstanceRow.of(manual_start.start(s, actor, process_key, lead_unit, period,
+                                                               supporting_units or [], due_text, data, late))
+
+
+@contextmanager
+def _linking_a_race(db: Database):
+    """A start that lost a race to another request's start of the same duty, unit and period learns the winner's
+    instance only after its transaction has rolled back: read it then, so the refusal links to it as any other."""
+    try:
+        yield
+    except AlreadyStarted as exc:
+        if exc.instance_id is not None or exc.key is None:
+            raise
+        with db.read() as s:
+            start_rules.check_not_started(s, *exc.key)  # raises the usual refusal, with the instance
+        raise
 
 
 def complete_task(db: Database, actor: Actor, task_id: str, data: dict[str, Any]) -> tasks.Completed:
@@ -64,7 +82,8 @@ def start_duty(db: Database, actor: Actor, duty_id: str, lead_unit: str, period:
     """Start a duty of the actor's plan by hand: an on-event duty when its event happens (period = today's
     date, due after the registry's working days; `again` for a second event the same day), or a scheduled
     duty's period ahead of its window (one whose deadline has passed only with `late`)."""
-    return instances.InstanceRow.of(schedule.start_duty(db, actor, duty_id, lead_unit, period, again, late))
+    with _linking_a_race(db):
+        return instances.InstanceRow.of(schedule.start_duty(db, actor, duty_id, lead_unit, period, again, late))
 
 
 def plan_year(db: Database, actor: Actor, year: int) -> dict[str, Any] | None:
